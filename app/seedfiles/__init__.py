@@ -1,0 +1,1 @@
+"""The reviewed seed data: file shapes, loading and cross-file checks."""
