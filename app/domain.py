@@ -18,6 +18,7 @@ class Tier(StrEnum):
 
     @property
     def label(self) -> str:
+        """The Chinese name."""
         return TIER_LABELS[self]
 
 
@@ -37,6 +38,7 @@ class VerificationStatus(StrEnum):
 
     @property
     def label(self) -> str:
+        """The Chinese name."""
         return VERIFICATION_LABELS[self]
 
 
@@ -57,6 +59,7 @@ class RegionLevel(StrEnum):
 
     @property
     def label(self) -> str:
+        """The Chinese name."""
         return REGION_LEVEL_LABELS[self]
 
 

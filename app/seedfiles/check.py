@@ -7,6 +7,7 @@ reviewer sees every mistake in one run of ``qianfu check``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -192,6 +193,6 @@ def _overlapping(
     bad = []
     for region, ranges in by_region.items():
         ranges.sort()
-        if any(later[0] < earlier[1] for earlier, later in zip(ranges, ranges[1:], strict=False)):
+        if any(later[0] < earlier[1] for earlier, later in itertools.pairwise(ranges)):
             bad.append(region)
     return sorted(bad)

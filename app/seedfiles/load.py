@@ -24,6 +24,7 @@ from app.seedfiles.schema import (
     TaxonomyFile,
     service_file_name_ok,
 )
+from app.validation_messages import describe
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -82,7 +83,7 @@ def _validate(
     except ValidationError as exc:
         for err in exc.errors(include_url=False, include_input=False):
             loc = ".".join(str(p) for p in err["loc"]) or "(整个文件)"
-            problems.append(Problem(file, record, f"{loc}: {err['msg']}"))
+            problems.append(Problem(file, record, f"{loc}: {describe(dict(err))}"))
         return None
 
 
@@ -127,7 +128,9 @@ def _load_services(
             continue
         rel = _rel(root, path)
         if not service_file_name_ok(path.name):
-            problems.append(Problem(rel, None, "服务文件名必须是 <code>.yaml（小写字母、数字和连字符）"))
+            problems.append(
+                Problem(rel, None, "服务文件名必须是 <code>.yaml（小写字母、数字和连字符）")
+            )
             continue
         try:
             data = _read_yaml(path)
@@ -141,9 +144,7 @@ def _load_services(
         if path.stem != service.code:
             problems.append(Problem(rel, service.code, f"文件名应为 {service.code}.yaml"))
         if service.code in services:
-            problems.append(
-                Problem(rel, service.code, f"服务代码与 {files[service.code]} 重复")
-            )
+            problems.append(Problem(rel, service.code, f"服务代码与 {files[service.code]} 重复"))
             continue
         services[service.code] = service
         files[service.code] = rel

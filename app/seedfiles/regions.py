@@ -93,7 +93,9 @@ def read_townships(path: Path, rel: str, problems: list[Problem]) -> list[Region
             name = (item.get("name") or "").strip()
             if not _TOWNSHIP_CODE.match(code) or not code.startswith(county) or not name:
                 problems.append(
-                    Problem(rel, f"第{line_no}行 {code}", "乡镇代码须为9位、以所属县代码开头，且有名称")
+                    Problem(
+                        rel, f"第{line_no}行 {code}", "乡镇代码须为9位、以所属县代码开头，且有名称"
+                    )
                 )
                 continue
             rows.append(

@@ -194,8 +194,8 @@ class ServiceFile(Strict):
         unknown = sorted(set(self.fields) - set(FIELD_KINDS))
         if unknown:
             raise ValueError(f"未知字段 {unknown}；可用字段：{', '.join(FIELD_KINDS)}")
-        if self.tier is Tier.BASIC and not self.standard_refs:
-            raise ValueError("基本公共服务必须至少引用一个国家标准条目 standard_refs")
+        if self.tier is not Tier.BASIC and self.standard_refs:
+            raise ValueError("只有基本公共服务（tier: basic）才对应国家标准条目 standard_refs")
         keys = [a.key for a in self.amounts]
         if len(keys) != len(set(keys)) and not _amount_keys_distinct(self.amounts):
             raise ValueError("同一地区、同一时段的金额 key 重复")

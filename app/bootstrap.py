@@ -1,0 +1,46 @@
+"""Get a database ready to serve: migrate, then seed on first start.
+
+Runs once in the ``serve`` command before any worker starts, so workers never race on
+migrations or seeding.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app import migrate
+from app.seeding import SeedReport, seed_database, seed_fingerprint, stored_fingerprint
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What start-up did: whether it seeded, and whether the bundled seed is newer."""
+
+    seeded: SeedReport | None
+    seed_outdated: bool
+
+
+def prepare_database(settings: Settings, engine: Engine) -> Prepared:
+    """Migrate to head; seed if this database was never seeded (and seeding is enabled)."""
+    settings.ensure_data_dir()
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        stored = stored_fingerprint(session)
+    if stored is None:
+        if not settings.seed_on_start:
+            log.warning("database has no seed data and QIANFU_SEED_ON_START is off")
+            return Prepared(seeded=None, seed_outdated=False)
+        report = seed_database(engine, settings.seed_dir)
+        log.info("first start: loaded seed data (%d services)", report.services)
+        return Prepared(seeded=report, seed_outdated=False)
+    outdated = stored != seed_fingerprint(settings.seed_dir)
+    if outdated:
+        log.warning("the bundled seed differs from the loaded one; run `qianfu seed` to update")
+    return Prepared(seeded=None, seed_outdated=outdated)

@@ -1,0 +1,128 @@
+"""The ``qianfu`` command line: thin wrappers over bootstrap, seeding and migrations."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+import app as package
+from app import migrate as migrations
+from app.bootstrap import prepare_database
+from app.db import make_engine
+from app.seedfiles.load import SeedError, load_seed
+from app.seeding import seed_database
+from app.settings import get_settings
+
+app = typer.Typer(
+    help="黔服 qianfu：贵州省公共服务目录", no_args_is_help=True, add_completion=False
+)
+
+SeedDirOption = Annotated[
+    Path | None,
+    typer.Option("--seed-dir", help="种子数据目录（默认使用随程序发布的 seed/）"),
+]
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="端口")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="工作进程数")] = 1,
+) -> None:
+    """迁移数据库、首次启动时载入种子数据，然后启动网站和 API。"""
+    settings = get_settings()
+    _setup_logging(settings.log_level)
+    engine = make_engine(settings)
+    try:
+        prepare_database(settings, engine)
+    except SeedError as exc:
+        _print_problems(exc)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()
+    database = _safe_url(settings.database_url)
+    typer.echo(f"黔服 qianfu {package.__version__}: http://{host}:{port}/  (数据库 {database})")
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        server_header=False,
+        log_level=settings.log_level,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """把数据库结构升级到最新版本。"""
+    settings = get_settings()
+    settings.ensure_data_dir()
+    engine = make_engine(settings)
+    migrations.upgrade(engine)
+    engine.dispose()
+    typer.echo("数据库结构已是最新版本")
+
+
+@app.command()
+def seed(seed_dir: SeedDirOption = None) -> None:
+    """校验并载入种子数据（全部成功或全部不写入；可重复执行）。"""
+    settings = get_settings()
+    _setup_logging(settings.log_level)
+    settings.ensure_data_dir()
+    engine = make_engine(settings)
+    try:
+        migrations.upgrade(engine)
+        report = seed_database(engine, seed_dir or settings.seed_dir)
+    except SeedError as exc:
+        _print_problems(exc)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()
+    state = "已更新" if report.changed else "无变化"
+    typer.echo(
+        f"种子数据{state}：{report.services} 项服务，{report.regions} 个地区，"
+        f"{report.sources} 份来源"
+    )
+
+
+@app.command()
+def check(seed_dir: SeedDirOption = None) -> None:
+    """校验种子数据，列出每个问题所在的文件和记录；有问题时退出码为 1。"""
+    root = seed_dir or get_settings().seed_dir
+    try:
+        bundle = load_seed(root)
+    except SeedError as exc:
+        _print_problems(exc)
+        raise typer.Exit(code=1) from exc
+    typer.echo(
+        f"种子数据有效：{len(bundle.services)} 项服务，{len(bundle.regions)} 个地区，"
+        f"{len(bundle.sources.sources)} 份来源"
+    )
+
+
+@app.command()
+def version() -> None:
+    """显示版本号。"""
+    typer.echo(f"qianfu {package.__version__}")
+
+
+def _print_problems(exc: SeedError) -> None:
+    for problem in exc.problems:
+        typer.echo(str(problem), err=True)
+    typer.echo(f"种子数据有 {len(exc.problems)} 处问题", err=True)
+
+
+def _safe_url(url: str) -> str:
+    """Hide a password in a database URL before printing it."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

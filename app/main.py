@@ -1,0 +1,84 @@
+"""The application factory. Nothing is created at import time: call :func:`create_app`.
+
+``uvicorn app.main:create_app --factory`` or ``qianfu serve`` build the app with settings
+from the environment; tests pass their own :class:`~app.settings.Settings`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+import app as package
+from app.db import make_engine
+from app.http_errors import register_error_handlers
+from app.middleware import RequestContextMiddleware
+from app.pages.render import build_templates
+from app.routers import build_api_router, pages
+from app.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """
+黔服（qianfu）是贵州省公共服务目录的开放接口：按“七有两保障”九个领域列出基本公共服务、
+普惠性非基本公共服务和生活服务，每条信息注明来源和核实状态。
+
+* 所有地区参数使用 GB/T 2260 区划代码（6位）或乡镇/街道代码（9位）；服务和取值按
+  县→市(州)→省→国家 回退解析。
+* 没有可靠来源的内容为 `null`，页面显示“待核实”。
+* 列表使用 `limit`（1–100）和 `cursor` 分页；目录读取支持 `ETag`/`If-None-Match`。
+* 错误统一为 `{"error": {"code", "message", "field"}, "request_id"}`，`code` 稳定可依赖。
+"""
+
+TAGS = [
+    {"name": "meta", "description": "入口、存活与就绪检查"},
+    {"name": "catalogue", "description": "服务目录：领域、大类、人生事项、服务"},
+    {"name": "regions", "description": "贵州省行政区划：省、市(州)、县、乡镇(街道)"},
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for ``settings`` (default: from the environment)."""
+    settings = settings or get_settings()
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    application = FastAPI(
+        title="黔服 qianfu — 贵州省公共服务目录 API",
+        description=DESCRIPTION,
+        version=package.__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # the Swagger UI loads scripts from a CDN; we serve no third-party code
+        redoc_url=None,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    application.state.settings = settings
+    application.state.engine = engine
+    application.state.templates = build_templates(settings)
+
+    if settings.cors_origins:
+        application.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=False,  # never with a wildcard; the API uses no cookies
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "If-None-Match"],
+            expose_headers=["ETag", "X-Request-ID"],
+            max_age=600,
+        )
+    application.add_middleware(RequestContextMiddleware)
+    register_error_handlers(application)
+    application.include_router(build_api_router())
+    application.include_router(pages.router)
+    application.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    return application

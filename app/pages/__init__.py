@@ -1,0 +1,1 @@
+"""Server-rendered HTML: template environment, visitor preferences and page context."""

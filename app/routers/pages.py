@@ -1,0 +1,265 @@
+"""HTML pages. Each calls the same catalogue functions as its JSON twin and links to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session, col, select
+
+from app.catalogue import regions as region_queries
+from app.catalogue import services as catalogue
+from app.catalogue.pagination import DEFAULT_LIMIT
+from app.catalogue.sources import all_sources
+from app.deps import REGION_CODE_PATTERN, SLUG_QUERY_PATTERN, SessionDep, today
+from app.domain import FIELD_KINDS, PROVINCE_CODE, Tier
+from app.errors import NotFound
+from app.models import StandardEdition
+from app.pages.render import ELDER_COOKIE, REGION_COOKIE, Prefs, read_prefs, render
+from app.routers.areas import AreaQuery
+from app.routers.services import CategoryQuery, EditionQuery, LifeEventQuery, TierQuery
+from app.schemas import RegionRef, ServiceDetail
+
+router = APIRouter(include_in_schema=False)
+
+CursorParam = Annotated[str | None, Query(max_length=200)]
+Slug = Annotated[str, Path(pattern=SLUG_QUERY_PATTERN, max_length=64)]
+RegionPath = Annotated[str, Path(pattern=REGION_CODE_PATTERN)]
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def _page_region(session: Session, prefs: Prefs) -> tuple[Prefs, list[RegionRef]]:
+    """The visitor's region chain.
+
+    A stale cookie falls back to the province; an unknown ``?region=`` is a 404.
+    """
+    try:
+        chain = region_queries.region_chain(session, prefs.region)
+    except NotFound:
+        if prefs.region_from_query:
+            raise
+        prefs = Prefs(PROVINCE_CODE, False, prefs.elder)
+        chain = region_queries.region_chain(session, PROVINCE_CODE)
+    return prefs, [region_queries.to_ref(r) for r in chain]
+
+
+def _base(session: Session, request: Request) -> dict[str, Any]:
+    prefs, chain = _page_region(session, read_prefs(request))
+    return {"prefs": prefs, "region": chain[0], "region_chain": chain}
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep) -> Response:
+    """首页：九个领域和人生事项。"""
+    ctx = _base(session, request)
+    region = ctx["prefs"].region
+    as_of = today()
+    ctx.update(
+        areas=catalogue.area_counts(session, region, as_of),
+        life_events=catalogue.life_event_counts(session, region, as_of),
+    )
+    return render(request, "index.html", ctx, json_url=f"/api/v1/areas?region={region}")
+
+
+@router.get("/areas/{code}")
+def area_page(request: Request, session: SessionDep, code: Slug) -> Response:
+    """一个领域：按大类列出服务。"""
+    ctx = _base(session, request)
+    region = ctx["prefs"].region
+    area = catalogue.get_area(session, code)
+    filters = catalogue.ServiceFilters(as_of=today(), region=region, area=code)
+    services = catalogue.list_services(session, filters, limit=100, cursor=None).items
+    categories = catalogue.category_counts(session, region, filters.as_of, code)
+    groups = [
+        (c, [s for s in services if s.category and s.category.code == c.code]) for c in categories
+    ]
+    others = [s for s in services if s.category is None]
+    ctx.update(area=area, groups=groups, others=others)
+    return render(
+        request, "areas/detail.html", ctx, json_url=f"/api/v1/services?area={code}&region={region}"
+    )
+
+
+@router.get("/services")
+def services_page(
+    request: Request,
+    session: SessionDep,
+    area: AreaQuery = None,
+    category: CategoryQuery = None,
+    tier: TierQuery = None,
+    life_event: LifeEventQuery = None,
+    edition: EditionQuery = None,
+    cursor: CursorParam = None,
+) -> Response:
+    """全部服务，可按层级、领域、人生事项、标准版本筛选。"""
+    ctx = _base(session, request)
+    region = ctx["prefs"].region
+    filters = catalogue.ServiceFilters(
+        as_of=today(),
+        region=region,
+        area=area,
+        category=category,
+        tier=tier,
+        life_event=life_event,
+        edition=edition,
+    )
+    page = catalogue.list_services(session, filters, limit=DEFAULT_LIMIT, cursor=cursor)
+    params = {
+        "area": area,
+        "category": category,
+        "tier": tier.value if tier else None,
+        "life_event": life_event,
+        "edition": edition,
+    }
+    active = {k: v for k, v in params.items() if v}
+    ctx.update(
+        page=page,
+        params=active,
+        tiers=list(Tier),
+        areas=catalogue.area_counts(session, region, filters.as_of),
+        life_events=catalogue.life_event_counts(session, region, filters.as_of),
+    )
+    json_params = urlencode({**active, "region": region, **({"cursor": cursor} if cursor else {})})
+    return render(request, "services/list.html", ctx, json_url=f"/api/v1/services?{json_params}")
+
+
+@router.get("/services/{code}")
+def service_page(request: Request, session: SessionDep, code: Slug) -> Response:
+    """一项服务的办事指南，按所选地区解析。"""
+    ctx = _base(session, request)
+    region = ctx["prefs"].region
+    detail = catalogue.service_detail(session, code, region=region, as_of=today())
+    footnotes: dict[str, int] = {}
+    for source in _all_cited(detail):
+        footnotes.setdefault(source.id, len(footnotes) + 1)
+    ctx.update(
+        service=detail, footnotes=footnotes, sources=_unique_sources(detail), fields=FIELD_KINDS
+    )
+    return render(
+        request, "services/detail.html", ctx, json_url=f"/api/v1/services/{code}?region={region}"
+    )
+
+
+def _all_cited(detail: ServiceDetail) -> list[Any]:
+    cited = list(detail.sources)
+    for ref in detail.standard:
+        cited.extend(ref.sources)
+    for value in detail.fields.values():
+        cited.extend(value.sources)
+    for amount in detail.amounts:
+        cited.extend(amount.sources)
+    return cited
+
+
+def _unique_sources(detail: ServiceDetail) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for source in _all_cited(detail):
+        seen.setdefault(source.id, source)
+    return list(seen.values())
+
+
+@router.get("/life-events/{code}")
+def life_event_page(request: Request, session: SessionDep, code: Slug) -> Response:
+    """一个人生事项下的服务。"""
+    ctx = _base(session, request)
+    region = ctx["prefs"].region
+    event = catalogue.get_life_event(session, code)
+    filters = catalogue.ServiceFilters(as_of=today(), region=region, life_event=code)
+    ctx.update(
+        event=event,
+        services=catalogue.list_services(session, filters, limit=100, cursor=None).items,
+    )
+    return render(
+        request,
+        "life_events/detail.html",
+        ctx,
+        json_url=f"/api/v1/services?life_event={code}&region={region}",
+    )
+
+
+@router.get("/regions")
+def regions_page(request: Request, session: SessionDep) -> Response:
+    """选择地区：列出各市(州)。"""
+    return _region_page(request, session, PROVINCE_CODE)
+
+
+@router.get("/regions/{code}")
+def region_page(request: Request, session: SessionDep, code: RegionPath) -> Response:
+    """选择地区：某地区及其下级。"""
+    return _region_page(request, session, code)
+
+
+def _region_page(request: Request, session: Session, code: str) -> Response:
+    ctx = _base(session, request)
+    shown = region_queries.region_detail(session, code)
+    chain = [
+        region_queries.to_ref(r) for r in region_queries.region_chain(session, code, field="code")
+    ]
+    children = region_queries.list_regions(session, level=None, parent=code, limit=100, cursor=None)
+    ctx.update(shown=shown, shown_chain=list(reversed(chain)), children=children.items)
+    return render(request, "regions/picker.html", ctx, json_url=f"/api/v1/regions/{code}")
+
+
+@router.get("/about")
+def about_page(request: Request, session: SessionDep) -> Response:
+    """数据来源、核实状态说明和许可。"""
+    ctx = _base(session, request)
+    editions = list(session.exec(select(StandardEdition).order_by(col(StandardEdition.code))))
+    ctx.update(sources=all_sources(session), editions=editions, today=today())
+    return render(request, "about.html", ctx, json_url="/api/v1")
+
+
+def _safe_next(value: str | None) -> str:
+    """Only same-site paths: one leading slash, no scheme, no backslash tricks."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+@router.get("/preferences")
+def set_preferences(
+    request: Request,
+    session: SessionDep,
+    region: Annotated[str | None, Query(pattern=REGION_CODE_PATTERN)] = None,
+    elder: Annotated[int | None, Query(ge=0, le=1)] = None,
+    next: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
+    """保存地区和长辈版设置（Cookie），然后回到原页面；不需要 JavaScript。"""
+    target = _safe_next(next)
+    if region is not None:
+        region_queries.get_region(session, region)
+        target = _drop_region_param(target)
+    response = RedirectResponse(target, status_code=303)
+    secure = request.url.scheme == "https"
+    if region is not None:
+        response.set_cookie(
+            REGION_COOKIE,
+            region,
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+        )
+    if elder is not None:
+        response.set_cookie(
+            ELDER_COOKIE,
+            str(elder),
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+        )
+    return response
+
+
+def _drop_region_param(path: str) -> str:
+    """A chosen region replaces any ``region=`` left in the page address."""
+    base, _, query = path.partition("?")
+    kept = [p for p in query.split("&") if p and not p.startswith("region=")]
+    return base + ("?" + "&".join(kept) if kept else "")
+
+
+__all__ = ["dt", "router"]
