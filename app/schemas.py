@@ -67,6 +67,7 @@ class RegionOut(RegionRef):
     seat: Coordinates | None = Field(description="政府驻地坐标；null 表示待核实")
     children_count: int = Field(description="下级地区数")
     source: str = Field(description="数据来源与许可")
+    verification: VerificationOut = Field(description="核实状态")
 
 
 class AreaOut(Out):

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, select
 from sqlmodel import Session, SQLModel
 
 from app.db import writer
-from app.domain import Tier
+from app.domain import Tier, VerificationStatus
 from app.models import (
     AmountSource,
     Area,
@@ -186,6 +186,9 @@ def _upsert_regions(session: Session, bundle: SeedBundle) -> list[SQLModel]:
                 "seat_lat_gcj02": r.lat,
                 "seat_lng_gcj02": r.lng,
                 "source_note": r.source_note,
+                "verification": VerificationStatus.UNVERIFIED.value,
+                "verified_on": None,
+                "verification_note": r.verification_note,
             }
             for r in rows
         ],

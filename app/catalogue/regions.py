@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.catalogue.pagination import decode_cursor, encode_cursor
+from app.catalogue.verification import verification_out
 from app.errors import NotFound
 from app.models import Region
 from app.schemas import Coordinates, Page, RegionOut, RegionRef
@@ -73,6 +74,7 @@ def _to_out(region: Region, parent: RegionRef | None, children: int) -> RegionOu
         seat=seat,
         children_count=children,
         source=region.source_note,
+        verification=verification_out(region),
     )
 
 

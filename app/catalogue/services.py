@@ -15,13 +15,13 @@ from app.catalogue.pagination import decode_cursor, encode_cursor
 from app.catalogue.regions import refs_by_code, region_chain, to_ref
 from app.catalogue.resolve import in_force, pick
 from app.catalogue.sources import sources_for
+from app.catalogue.verification import verification_out
 from app.domain import (
     FIELD_KINDS,
     FIELD_LABELS,
     PROVINCE_CODE,
     TIER_LABELS,
     Tier,
-    VerificationStatus,
 )
 from app.errors import NotFound
 from app.models import (
@@ -52,7 +52,6 @@ from app.schemas import (
     ServiceDetail,
     ServiceSummary,
     StandardRefOut,
-    VerificationOut,
 )
 
 
@@ -149,17 +148,6 @@ class _Lookups:
             areas={a.code: a for a in session.exec(select(Area))},
             categories={c.code: c for c in session.exec(select(Category))},
         )
-
-
-def verification_out(row: Any) -> VerificationOut:
-    """The public form of a row's verification columns."""
-    status = VerificationStatus(row.verification)
-    return VerificationOut(
-        status=status.value,
-        label=status.label,
-        checked_on=row.verified_on,
-        note=row.verification_note,
-    )
 
 
 def _summary(

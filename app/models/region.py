@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import Column, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.models.base import REGION_CODE_LEN, STATUS_LEN
+from app.models.verification import Verifiable
 
 
-class Region(SQLModel, table=True):
+class Region(Verifiable, table=True):
     """A GB/T 2260 division (6 digits) or an NBS 乡镇/街道 (9 digits).
 
     Seat coordinates are GCJ-02, as published by the source; they are null where unknown.

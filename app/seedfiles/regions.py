@@ -21,6 +21,10 @@ _TOWNSHIP_CODE = re.compile(r"^52\d{7}$")
 TOWNSHIP_SOURCE = (
     "NBS 2023 统计用区划代码 via github.com/modood/Administrative-divisions-of-China (WTFPL)"
 )
+# Region rows are reference data copied from the files above; qianfu editors have not compared
+# them with the official publications themselves, so they are "unverified" with this note.
+DIVISION_CHECK = "参考数据整理者已将民政部2024年代码与国家统计局2023年代码交叉核对；本项目编辑未另行核对官方发布。"  # noqa: E501
+TOWNSHIP_CHECK = "照录国家统计局2023年统计用区划代码；本项目编辑未另行核对官方发布。"
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class RegionRow:
     lat: float | None
     lng: float | None
     source_note: str
+    verification_note: str
 
 
 def _coordinate(value: Any, low: float, high: float) -> float | None:
@@ -76,6 +81,7 @@ def read_divisions(path: Path, rel: str, problems: list[Problem]) -> list[Region
                 lat=lat,
                 lng=lng,
                 source_note=item.get("source") or "",
+                verification_note=DIVISION_CHECK,
             )
         )
     return rows
@@ -99,6 +105,15 @@ def read_townships(path: Path, rel: str, problems: list[Problem]) -> list[Region
                 )
                 continue
             rows.append(
-                RegionRow(code, name, RegionLevel.TOWNSHIP, county, None, None, TOWNSHIP_SOURCE)
+                RegionRow(
+                    code,
+                    name,
+                    RegionLevel.TOWNSHIP,
+                    county,
+                    None,
+                    None,
+                    TOWNSHIP_SOURCE,
+                    TOWNSHIP_CHECK,
+                )
             )
     return rows

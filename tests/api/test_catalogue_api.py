@@ -142,6 +142,7 @@ def test_regions_list_detail_children(client: TestClient) -> None:
     assert nanming["parent"] == {"code": "520100", "name": "贵阳市", "level": "prefecture"}
     assert nanming["seat"]["coordtype"] == "gcj02"
     assert "CC BY 4.0" in nanming["source"]
+    assert nanming["verification"]["status"] == "unverified"
     children = client.get("/api/v1/regions/520102/children", params={"limit": 100}).json()
     assert children["total"] == nanming["children_count"] > 0
     assert all(c["code"].startswith("520102") and len(c["code"]) == 9 for c in children["items"])

@@ -1,8 +1,8 @@
 """catalogue foundation
 
-Revision ID: bb51468a4e61
+Revision ID: 6a13ca18ec14
 Revises:
-Create Date: 2026-11-28 23:37:18.830728
+Create Date: 2026-11-29 00:08:38.938642
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision: str = "bb51468a4e61"
+revision: str = "6a13ca18ec14"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -43,6 +43,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "region",
+        sa.Column("verification", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("verified_on", sa.Date(), nullable=True),
+        sa.Column("verification_note", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("level", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
