@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.catalogue.pagination import CURSOR_PATTERN, DEFAULT_LIMIT, MAX_LIMIT
+from app.catalogue.snapshot import Snapshot, SnapshotCache
 from app.domain import PROVINCE_CODE
 from app.settings import Settings
 
@@ -47,6 +48,15 @@ def today() -> dt.date:
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_catalogue(request: Request, session: SessionDep) -> Snapshot:
+    """The catalogue snapshot for the database's current version."""
+    cache: SnapshotCache = request.app.state.snapshots
+    return cache.get(session)
+
+
+CatalogueDep = Annotated[Snapshot, Depends(get_catalogue)]
 
 RegionQuery = Annotated[
     str,

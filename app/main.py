@@ -15,6 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 import app as package
+from app.catalogue.snapshot import SnapshotCache
 from app.db import make_engine
 from app.http_errors import register_error_handlers
 from app.middleware import RequestContextMiddleware
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.settings = settings
     application.state.engine = engine
     application.state.templates = build_templates(settings)
+    application.state.snapshots = SnapshotCache()
 
     if settings.cors_origins:
         application.add_middleware(

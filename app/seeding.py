@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, select
 from sqlmodel import Session, SQLModel
 
+from app.catalogue.snapshot import bump_version
 from app.db import writer
 from app.domain import Tier, VerificationStatus
 from app.models import (
@@ -84,6 +85,7 @@ def seed_database(engine: Engine, root: Path, *, now: dt.datetime | None = None)
         _write(session, bundle)
         _set_meta(session, SEED_HASH_KEY, fingerprint)
         _set_meta(session, SEEDED_AT_KEY, (now or dt.datetime.now(dt.UTC)).isoformat())
+        bump_version(session)
     log.info("seeded %d services, %d regions", len(bundle.services), len(bundle.regions))
     return SeedReport(
         services=len(bundle.services),

@@ -125,3 +125,23 @@ def test_seed_on_start_can_be_switched_off(empty_db: tuple[Settings, Engine]) ->
     result = prepare_database(settings.model_copy(update={"seed_on_start": False}), engine)
     assert result.seeded is None
     assert _counts(engine)["Service"] == 0
+
+
+def test_running_app_sees_reseeded_data(empty_db: tuple[Settings, Engine], tmp_path: Path) -> None:
+    """Workers cache a snapshot, but a write bumps catalog_version and they reload."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    settings, engine = empty_db
+    prepare_database(settings, engine)
+    url = "/api/v1/services/preferential-treatment-and-pensions"
+    with TestClient(create_app(settings)) as client:
+        before = client.get(url).json()["summary"]
+        changed = tmp_path / "seed"
+        shutil.copytree(SEED_DIR, changed)
+        path = changed / "services" / "veterans" / "preferential-treatment-and-pensions.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(f"summary: {before}", "summary: 新的说明。"), encoding="utf-8")
+        seed_database(engine, changed)
+        assert client.get(url).json()["summary"] == "新的说明。"

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from app.catalogue import services as catalogue
-from app.deps import DEFAULT_REGION, AsOfQuery, RegionQuery, SessionDep, SettingsDep, today
+from app.deps import DEFAULT_REGION, AsOfQuery, CatalogueDep, RegionQuery, SettingsDep, today
 from app.responses import CACHED_RESPONSES, cached_json
 from app.schemas import AreaOut, CategoryOut, ListOf
 
@@ -35,25 +35,25 @@ AreaQuery = Annotated[AreaCode | None, Query(description=AREA_DESCRIPTION)]
 @router.get("/areas", summary="七有两保障领域及服务数", response_model=ListOf[AreaOut])
 def list_areas(
     request: Request,
-    session: SessionDep,
+    snap: CatalogueDep,
     settings: SettingsDep,
     region: RegionQuery = DEFAULT_REGION,
     as_of: AsOfQuery = None,
 ) -> Response:
     """九个领域，附该地区、该日期可见的服务数。"""
-    items = catalogue.area_counts(session, region, as_of or today())
+    items = catalogue.area_counts(snap, region, as_of or today())
     return cached_json(request, ListOf[AreaOut](items=items), max_age=settings.cache_max_age)
 
 
 @router.get("/categories", summary="国家标准大类及服务数", response_model=ListOf[CategoryOut])
 def list_categories(
     request: Request,
-    session: SessionDep,
+    snap: CatalogueDep,
     settings: SettingsDep,
     area: AreaQuery = None,
     region: RegionQuery = DEFAULT_REGION,
     as_of: AsOfQuery = None,
 ) -> Response:
     """国家基本公共服务标准的22个大类（可按领域筛选），附可见服务数。"""
-    items = catalogue.category_counts(session, region, as_of or today(), area)
+    items = catalogue.category_counts(snap, region, as_of or today(), area)
     return cached_json(request, ListOf[CategoryOut](items=items), max_age=settings.cache_max_age)

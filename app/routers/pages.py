@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session, col, select
 
 from app.catalogue import regions as region_queries
 from app.catalogue import services as catalogue
 from app.catalogue.pagination import DEFAULT_LIMIT
-from app.catalogue.sources import all_sources
-from app.deps import REGION_CODE_PATTERN, SLUG_QUERY_PATTERN, SessionDep, today
+from app.catalogue.snapshot import Snapshot
+from app.deps import REGION_CODE_PATTERN, SLUG_QUERY_PATTERN, CatalogueDep, today
 from app.domain import FIELD_KINDS, PROVINCE_CODE, Tier
 from app.errors import NotFound
-from app.models import StandardEdition
 from app.pages.render import ELDER_COOKIE, REGION_COOKIE, Prefs, read_prefs, render
 from app.routers.areas import AreaQuery
 from app.routers.services import CategoryQuery, EditionQuery, LifeEventQuery, TierQuery
@@ -31,48 +28,48 @@ RegionPath = Annotated[str, Path(pattern=REGION_CODE_PATTERN)]
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
-def _page_region(session: Session, prefs: Prefs) -> tuple[Prefs, list[RegionRef]]:
+def _page_region(snap: Snapshot, prefs: Prefs) -> tuple[Prefs, list[RegionRef]]:
     """The visitor's region chain.
 
     A stale cookie falls back to the province; an unknown ``?region=`` is a 404.
     """
     try:
-        chain = region_queries.region_chain(session, prefs.region)
+        chain = snap.chain(prefs.region)
     except NotFound:
         if prefs.region_from_query:
             raise
         prefs = Prefs(PROVINCE_CODE, False, prefs.elder)
-        chain = region_queries.region_chain(session, PROVINCE_CODE)
-    return prefs, [region_queries.to_ref(r) for r in chain]
+        chain = snap.chain(PROVINCE_CODE)
+    return prefs, [node.ref for node in chain]
 
 
-def _base(session: Session, request: Request) -> dict[str, Any]:
-    prefs, chain = _page_region(session, read_prefs(request))
+def _base(snap: Snapshot, request: Request) -> dict[str, Any]:
+    prefs, chain = _page_region(snap, read_prefs(request))
     return {"prefs": prefs, "region": chain[0], "region_chain": chain}
 
 
 @router.get("/")
-def home(request: Request, session: SessionDep) -> Response:
+def home(request: Request, snap: CatalogueDep) -> Response:
     """首页：九个领域和人生事项。"""
-    ctx = _base(session, request)
+    ctx = _base(snap, request)
     region = ctx["prefs"].region
     as_of = today()
     ctx.update(
-        areas=catalogue.area_counts(session, region, as_of),
-        life_events=catalogue.life_event_counts(session, region, as_of),
+        areas=catalogue.area_counts(snap, region, as_of),
+        life_events=catalogue.life_event_counts(snap, region, as_of),
     )
     return render(request, "index.html", ctx, json_url=f"/api/v1/areas?region={region}")
 
 
 @router.get("/areas/{code}")
-def area_page(request: Request, session: SessionDep, code: Slug) -> Response:
+def area_page(request: Request, snap: CatalogueDep, code: Slug) -> Response:
     """一个领域：按大类列出服务。"""
-    ctx = _base(session, request)
+    ctx = _base(snap, request)
     region = ctx["prefs"].region
-    area = catalogue.get_area(session, code)
+    area = catalogue.get_area(snap, code)
     filters = catalogue.ServiceFilters(as_of=today(), region=region, area=code)
-    services = catalogue.list_services(session, filters, limit=100, cursor=None).items
-    categories = catalogue.category_counts(session, region, filters.as_of, code)
+    services = catalogue.list_services(snap, filters, limit=100, cursor=None).items
+    categories = catalogue.category_counts(snap, region, filters.as_of, code)
     groups = [
         (c, [s for s in services if s.category and s.category.code == c.code]) for c in categories
     ]
@@ -86,7 +83,7 @@ def area_page(request: Request, session: SessionDep, code: Slug) -> Response:
 @router.get("/services")
 def services_page(
     request: Request,
-    session: SessionDep,
+    snap: CatalogueDep,
     area: AreaQuery = None,
     category: CategoryQuery = None,
     tier: TierQuery = None,
@@ -95,7 +92,7 @@ def services_page(
     cursor: CursorParam = None,
 ) -> Response:
     """全部服务，可按层级、领域、人生事项、标准版本筛选。"""
-    ctx = _base(session, request)
+    ctx = _base(snap, request)
     region = ctx["prefs"].region
     filters = catalogue.ServiceFilters(
         as_of=today(),
@@ -106,7 +103,7 @@ def services_page(
         life_event=life_event,
         edition=edition,
     )
-    page = catalogue.list_services(session, filters, limit=DEFAULT_LIMIT, cursor=cursor)
+    page = catalogue.list_services(snap, filters, limit=DEFAULT_LIMIT, cursor=cursor)
     params = {
         "area": area,
         "category": category,
@@ -119,19 +116,19 @@ def services_page(
         page=page,
         params=active,
         tiers=list(Tier),
-        areas=catalogue.area_counts(session, region, filters.as_of),
-        life_events=catalogue.life_event_counts(session, region, filters.as_of),
+        areas=catalogue.area_counts(snap, region, filters.as_of),
+        life_events=catalogue.life_event_counts(snap, region, filters.as_of),
     )
     json_params = urlencode({**active, "region": region, **({"cursor": cursor} if cursor else {})})
     return render(request, "services/list.html", ctx, json_url=f"/api/v1/services?{json_params}")
 
 
 @router.get("/services/{code}")
-def service_page(request: Request, session: SessionDep, code: Slug) -> Response:
+def service_page(request: Request, snap: CatalogueDep, code: Slug) -> Response:
     """一项服务的办事指南，按所选地区解析。"""
-    ctx = _base(session, request)
+    ctx = _base(snap, request)
     region = ctx["prefs"].region
-    detail = catalogue.service_detail(session, code, region=region, as_of=today())
+    detail = catalogue.service_detail(snap, code, region=region, as_of=today())
     footnotes: dict[str, int] = {}
     for source in _all_cited(detail):
         footnotes.setdefault(source.id, len(footnotes) + 1)
@@ -162,15 +159,15 @@ def _unique_sources(detail: ServiceDetail) -> list[Any]:
 
 
 @router.get("/life-events/{code}")
-def life_event_page(request: Request, session: SessionDep, code: Slug) -> Response:
+def life_event_page(request: Request, snap: CatalogueDep, code: Slug) -> Response:
     """一个人生事项下的服务。"""
-    ctx = _base(session, request)
+    ctx = _base(snap, request)
     region = ctx["prefs"].region
-    event = catalogue.get_life_event(session, code)
+    event = catalogue.get_life_event(snap, code)
     filters = catalogue.ServiceFilters(as_of=today(), region=region, life_event=code)
     ctx.update(
         event=event,
-        services=catalogue.list_services(session, filters, limit=100, cursor=None).items,
+        services=catalogue.list_services(snap, filters, limit=100, cursor=None).items,
     )
     return render(
         request,
@@ -181,34 +178,35 @@ def life_event_page(request: Request, session: SessionDep, code: Slug) -> Respon
 
 
 @router.get("/regions")
-def regions_page(request: Request, session: SessionDep) -> Response:
+def regions_page(request: Request, snap: CatalogueDep) -> Response:
     """选择地区：列出各市(州)。"""
-    return _region_page(request, session, PROVINCE_CODE)
+    return _region_page(request, snap, PROVINCE_CODE)
 
 
 @router.get("/regions/{code}")
-def region_page(request: Request, session: SessionDep, code: RegionPath) -> Response:
+def region_page(request: Request, snap: CatalogueDep, code: RegionPath) -> Response:
     """选择地区：某地区及其下级。"""
-    return _region_page(request, session, code)
+    return _region_page(request, snap, code)
 
 
-def _region_page(request: Request, session: Session, code: str) -> Response:
-    ctx = _base(session, request)
-    shown = region_queries.region_detail(session, code)
-    chain = [
-        region_queries.to_ref(r) for r in region_queries.region_chain(session, code, field="code")
+def _region_page(request: Request, snap: Snapshot, code: str) -> Response:
+    ctx = _base(snap, request)
+    shown = region_queries.region_detail(snap, code)
+    chain = [node.ref for node in snap.chain(code, field="code")]
+    children = [
+        region_queries.region_out(snap, snap.regions[c]) for c in snap.regions[code].children
     ]
-    children = region_queries.list_regions(session, level=None, parent=code, limit=100, cursor=None)
-    ctx.update(shown=shown, shown_chain=list(reversed(chain)), children=children.items)
+    ctx.update(shown=shown, shown_chain=list(reversed(chain)), children=children)
     return render(request, "regions/picker.html", ctx, json_url=f"/api/v1/regions/{code}")
 
 
 @router.get("/about")
-def about_page(request: Request, session: SessionDep) -> Response:
+def about_page(request: Request, snap: CatalogueDep) -> Response:
     """数据来源、核实状态说明和许可。"""
-    ctx = _base(session, request)
-    editions = list(session.exec(select(StandardEdition).order_by(col(StandardEdition.code))))
-    ctx.update(sources=all_sources(session), editions=editions, today=today())
+    ctx = _base(snap, request)
+    ctx.update(
+        sources=list(snap.sources.values()), editions=list(snap.editions.values()), today=today()
+    )
     return render(request, "about.html", ctx, json_url="/api/v1")
 
 
@@ -222,7 +220,7 @@ def _safe_next(value: str | None) -> str:
 @router.get("/preferences")
 def set_preferences(
     request: Request,
-    session: SessionDep,
+    snap: CatalogueDep,
     region: Annotated[str | None, Query(pattern=REGION_CODE_PATTERN)] = None,
     elder: Annotated[int | None, Query(ge=0, le=1)] = None,
     next: Annotated[str | None, Query(max_length=500)] = None,
@@ -230,7 +228,7 @@ def set_preferences(
     """保存地区和长辈版设置（Cookie），然后回到原页面；不需要 JavaScript。"""
     target = _safe_next(next)
     if region is not None:
-        region_queries.get_region(session, region)
+        snap.region(region)
         target = _drop_region_param(target)
     response = RedirectResponse(target, status_code=303)
     secure = request.url.scheme == "https"
@@ -260,6 +258,3 @@ def _drop_region_param(path: str) -> str:
     base, _, query = path.partition("?")
     kept = [p for p in query.split("&") if p and not p.startswith("region=")]
     return base + ("?" + "&".join(kept) if kept else "")
-
-
-__all__ = ["dt", "router"]

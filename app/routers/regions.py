@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.catalogue import regions as catalogue
 from app.catalogue.pagination import DEFAULT_LIMIT
-from app.deps import REGION_CODE_PATTERN, CursorQuery, LimitQuery, SessionDep, SettingsDep
+from app.deps import REGION_CODE_PATTERN, CatalogueDep, CursorQuery, LimitQuery, SettingsDep
 from app.responses import CACHED_RESPONSES, cached_json
 from app.schemas import Page, RegionOut
 
@@ -31,7 +31,7 @@ ParentQuery = Annotated[
 @router.get("", summary="地区列表", response_model=Page[RegionOut])
 def list_regions(
     request: Request,
-    session: SessionDep,
+    snap: CatalogueDep,
     settings: SettingsDep,
     level: LevelQuery = None,
     parent: ParentQuery = None,
@@ -39,30 +39,28 @@ def list_regions(
     cursor: CursorQuery = None,
 ) -> Response:
     """贵州省、9个市(州)、88个县级区划和1510个乡镇/街道，按代码排序分页。"""
-    page = catalogue.list_regions(session, level=level, parent=parent, limit=limit, cursor=cursor)
+    page = catalogue.list_regions(snap, level=level, parent=parent, limit=limit, cursor=cursor)
     return cached_json(request, page, max_age=settings.cache_max_age)
 
 
 @router.get("/{code}", summary="地区详情", response_model=RegionOut)
 def get_region(
-    request: Request, session: SessionDep, settings: SettingsDep, code: RegionPath
+    request: Request, snap: CatalogueDep, settings: SettingsDep, code: RegionPath
 ) -> Response:
     """地区名称、层级、上级、政府驻地坐标（GCJ-02，未知为 null）和数据来源。"""
-    return cached_json(
-        request, catalogue.region_detail(session, code), max_age=settings.cache_max_age
-    )
+    return cached_json(request, catalogue.region_detail(snap, code), max_age=settings.cache_max_age)
 
 
 @router.get("/{code}/children", summary="下级地区", response_model=Page[RegionOut])
 def list_children(
     request: Request,
-    session: SessionDep,
+    snap: CatalogueDep,
     settings: SettingsDep,
     code: RegionPath,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Response:
     """某地区的直接下级：省→市(州)→县→乡镇/街道。"""
-    catalogue.get_region(session, code, field="code")
-    page = catalogue.list_regions(session, level=None, parent=code, limit=limit, cursor=cursor)
+    snap.region(code, field="code")
+    page = catalogue.list_regions(snap, level=None, parent=code, limit=limit, cursor=cursor)
     return cached_json(request, page, max_age=settings.cache_max_age)

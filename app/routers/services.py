@@ -12,10 +12,10 @@ from app.deps import (
     DEFAULT_REGION,
     SLUG_QUERY_PATTERN,
     AsOfQuery,
+    CatalogueDep,
     CursorQuery,
     LimitQuery,
     RegionQuery,
-    SessionDep,
     SettingsDep,
     today,
 )
@@ -53,7 +53,7 @@ ServiceCode = Annotated[
 @router.get("", summary="服务列表", response_model=Page[ServiceSummary])
 def list_services(
     request: Request,
-    session: SessionDep,
+    snap: CatalogueDep,
     settings: SettingsDep,
     area: AreaQuery = None,
     category: CategoryQuery = None,
@@ -78,14 +78,14 @@ def list_services(
         life_event=life_event,
         edition=edition,
     )
-    page = catalogue.list_services(session, filters, limit=limit, cursor=cursor)
+    page = catalogue.list_services(snap, filters, limit=limit, cursor=cursor)
     return cached_json(request, page, max_age=settings.cache_max_age)
 
 
 @router.get("/{code}", summary="服务详情（按地区和日期解析）", response_model=ServiceDetail)
 def get_service(
     request: Request,
-    session: SessionDep,
+    snap: CatalogueDep,
     settings: SettingsDep,
     code: ServiceCode,
     region: RegionQuery = DEFAULT_REGION,
@@ -97,5 +97,5 @@ def get_service(
 
     没有来源的字段 value 为 null，页面显示“待核实”。
     """
-    detail = catalogue.service_detail(session, code, region=region, as_of=as_of or today())
+    detail = catalogue.service_detail(snap, code, region=region, as_of=as_of or today())
     return cached_json(request, detail, max_age=settings.cache_max_age)

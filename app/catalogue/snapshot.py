@@ -1,0 +1,378 @@
+"""An immutable in-memory snapshot of the catalogue, rebuilt when the data changes.
+
+The catalogue is small and read-heavy: answering a request from plain Python objects costs
+microseconds, where the ORM round trips cost milliseconds. The database stays the source of
+truth: every write bumps ``catalog_version`` in the same transaction, each request reads that
+one row, and a worker reloads its snapshot when the number differs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, SQLModel, col, select
+
+from app.catalogue.verification import verification_out
+from app.errors import NotFound
+from app.models import (
+    AmountSource,
+    Area,
+    Category,
+    DatasetMeta,
+    EditionSource,
+    FieldValueSource,
+    LifeEvent,
+    Region,
+    Service,
+    ServiceAmount,
+    ServiceFieldValue,
+    ServiceLifeEvent,
+    ServiceSource,
+    ServiceStandardRef,
+    Source,
+    StandardEdition,
+    StandardRefSource,
+)
+from app.schemas import RegionRef, SourceOut, VerificationOut
+
+CATALOG_VERSION_KEY = "catalog_version"
+
+
+@dataclass(frozen=True)
+class RegionNode:
+    """A region with its children's codes; seat coordinates are GCJ-02."""
+
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    lat: float | None
+    lng: float | None
+    source_note: str
+    verification: VerificationOut
+    children: tuple[str, ...]
+
+    @property
+    def ref(self) -> RegionRef:
+        """The short public form."""
+        return RegionRef(code=self.code, name=self.name, level=self.level)
+
+
+@dataclass(frozen=True)
+class TaxonEntry:
+    """An area, category or life event."""
+
+    code: str
+    name: str
+    ordinal: int
+    description: str = ""
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class EditionEntry:
+    """A standard edition and its dates."""
+
+    code: str
+    title: str
+    doc_no: str | None
+    published_on: dt.date | None
+    valid_from: dt.date
+    valid_to: dt.date | None
+    item_count: int
+    note: str | None
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RefRecord:
+    """A standard reference of a service."""
+
+    edition: str
+    item_no: str | None
+    item_name: str
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ValueRecord:
+    """A dated, regional field value (``region_code`` None = national)."""
+
+    field: str
+    region_code: str | None
+    edition: str | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    value: str | list[str]
+    verification: VerificationOut
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AmountRecord:
+    """A dated, regional amount (``value`` None = 待核实)."""
+
+    key: str
+    label: str
+    value: Decimal | None
+    unit: str
+    region_code: str | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    verification: VerificationOut
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ServiceRecord:
+    """A service with everything the API shows about it."""
+
+    code: str
+    name: str
+    aliases: tuple[str, ...]
+    tier: str
+    area: str
+    category: str | None
+    region_code: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    summary: str | None
+    note: str | None
+    sort_key: str
+    verification: VerificationOut
+    source_ids: tuple[str, ...]
+    life_events: tuple[str, ...]
+    refs: tuple[RefRecord, ...]
+    values: tuple[ValueRecord, ...]
+    amounts: tuple[AmountRecord, ...]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the catalogue serves, at one ``catalog_version``."""
+
+    version: str
+    regions: dict[str, RegionNode]
+    areas: dict[str, TaxonEntry]
+    categories: dict[str, TaxonEntry]
+    life_events: dict[str, TaxonEntry]
+    editions: dict[str, EditionEntry]
+    sources: dict[str, SourceOut]
+    services: dict[str, ServiceRecord]
+    ordered_services: tuple[ServiceRecord, ...] = field(default=())
+    ordered_regions: tuple[str, ...] = field(default=())
+
+    def region(self, code: str, *, field: str | None = "region") -> RegionNode:
+        """The region with ``code``, or :class:`NotFound` naming the parameter."""
+        node = self.regions.get(code)
+        if node is None:
+            raise NotFound("region", f"地区代码 {code}", field=field)
+        return node
+
+    def chain(self, code: str, *, field: str | None = "region") -> list[RegionNode]:
+        """The region and its ancestors, most specific first (follows parents, not prefixes)."""
+        chain = [self.region(code, field=field)]
+        while chain[-1].parent_code is not None:
+            chain.append(self.regions[chain[-1].parent_code])
+        return chain
+
+    def cite(self, source_ids: tuple[str, ...]) -> list[SourceOut]:
+        """Public forms of the given sources, in id order."""
+        return [self.sources[sid] for sid in sorted(source_ids)]
+
+
+def read_version(session: Session) -> str:
+    """The current ``catalog_version`` (``"0"`` for a database never written)."""
+    row = session.get(DatasetMeta, CATALOG_VERSION_KEY)
+    return row.value if row else "0"
+
+
+def bump_version(session: Session) -> str:
+    """Advance ``catalog_version`` inside the caller's write transaction."""
+    row = session.get(DatasetMeta, CATALOG_VERSION_KEY)
+    new = str(int(row.value) + 1) if row else "1"
+    if row is None:
+        session.add(DatasetMeta(key=CATALOG_VERSION_KEY, value=new))
+    else:
+        row.value = new
+    return new
+
+
+def _links(session: Session, model: type[SQLModel], key: str) -> dict[object, tuple[str, ...]]:
+    grouped: dict[object, list[str]] = defaultdict(list)
+    link: Any
+    for link in session.exec(select(model)):
+        grouped[getattr(link, key)].append(link.source_id)
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+def load_snapshot(session: Session) -> Snapshot:
+    """Read the whole catalogue in a handful of bulk queries."""
+    version = read_version(session)
+    children: dict[str, list[str]] = defaultdict(list)
+    region_rows = list(session.exec(select(Region).order_by(col(Region.code))))
+    for r in region_rows:
+        if r.parent_code:
+            children[r.parent_code].append(r.code)
+    regions = {
+        r.code: RegionNode(
+            code=r.code,
+            name=r.name,
+            level=r.level,
+            parent_code=r.parent_code,
+            lat=r.seat_lat_gcj02,
+            lng=r.seat_lng_gcj02,
+            source_note=r.source_note,
+            verification=verification_out(r),
+            children=tuple(children.get(r.code, ())),
+        )
+        for r in region_rows
+    }
+    areas = {
+        a.code: TaxonEntry(a.code, a.name, a.ordinal, a.description)
+        for a in session.exec(select(Area).order_by(col(Area.ordinal)))
+    }
+    categories = {
+        c.code: TaxonEntry(c.code, c.name, int(c.code), parent=c.area_code)
+        for c in session.exec(select(Category).order_by(col(Category.code)))
+    }
+    life_events = {
+        e.code: TaxonEntry(e.code, e.name, e.ordinal, e.description)
+        for e in session.exec(select(LifeEvent).order_by(col(LifeEvent.ordinal)))
+    }
+    edition_sources = _links(session, EditionSource, "edition_code")
+    editions = {
+        e.code: EditionEntry(
+            e.code,
+            e.title,
+            e.doc_no,
+            e.published_on,
+            e.valid_from,
+            e.valid_to,
+            e.item_count,
+            e.note,
+            edition_sources.get(e.code, ()),
+        )
+        for e in session.exec(select(StandardEdition).order_by(col(StandardEdition.code)))
+    }
+    sources = {
+        s.id: SourceOut(
+            id=s.id,
+            title=s.title,
+            doc_no=s.doc_no,
+            issuer=s.issuer,
+            published_on=s.published_on,
+            url=s.url,
+            note=s.note,
+        )
+        for s in session.exec(select(Source).order_by(col(Source.id)))
+    }
+    services = _load_services(session)
+    ordered = tuple(sorted(services.values(), key=lambda s: s.sort_key))
+    return Snapshot(
+        version=version,
+        regions=regions,
+        areas=areas,
+        categories=categories,
+        life_events=life_events,
+        editions=editions,
+        sources=sources,
+        services=services,
+        ordered_services=ordered,
+        ordered_regions=tuple(regions),
+    )
+
+
+def _load_services(session: Session) -> dict[str, ServiceRecord]:
+    service_sources = _links(session, ServiceSource, "service_code")
+    ref_sources = _links(session, StandardRefSource, "ref_id")
+    value_sources = _links(session, FieldValueSource, "field_value_id")
+    amount_sources = _links(session, AmountSource, "amount_id")
+    events: dict[str, list[str]] = defaultdict(list)
+    for link in session.exec(select(ServiceLifeEvent)):
+        events[link.service_code].append(link.life_event_code)
+    refs: dict[str, list[RefRecord]] = defaultdict(list)
+    for ref in session.exec(
+        select(ServiceStandardRef).order_by(col(ServiceStandardRef.edition_code))
+    ):
+        refs[ref.service_code].append(
+            RefRecord(ref.edition_code, ref.item_no, ref.item_name, ref_sources.get(ref.id, ()))
+        )
+    values: dict[str, list[ValueRecord]] = defaultdict(list)
+    for v in session.exec(select(ServiceFieldValue).order_by(col(ServiceFieldValue.id))):
+        values[v.service_code].append(
+            ValueRecord(
+                field=v.field,
+                region_code=v.region_code,
+                edition=v.edition_code,
+                valid_from=v.valid_from,
+                valid_to=v.valid_to,
+                value=v.value,
+                verification=verification_out(v),
+                source_ids=value_sources.get(v.id, ()),
+            )
+        )
+    amounts: dict[str, list[AmountRecord]] = defaultdict(list)
+    for a in session.exec(select(ServiceAmount).order_by(col(ServiceAmount.id))):
+        amounts[a.service_code].append(
+            AmountRecord(
+                key=a.key,
+                label=a.label,
+                value=a.value,
+                unit=a.unit,
+                region_code=a.region_code,
+                valid_from=a.valid_from,
+                valid_to=a.valid_to,
+                verification=verification_out(a),
+                source_ids=amount_sources.get(a.id, ()),
+            )
+        )
+    return {
+        s.code: ServiceRecord(
+            code=s.code,
+            name=s.name,
+            aliases=tuple(s.aliases),
+            tier=s.tier,
+            area=s.area_code,
+            category=s.category_code,
+            region_code=s.region_code,
+            valid_from=s.valid_from,
+            valid_to=s.valid_to,
+            summary=s.summary,
+            note=s.note,
+            sort_key=s.sort_key,
+            verification=verification_out(s),
+            source_ids=service_sources.get(s.code, ()),
+            life_events=tuple(events.get(s.code, ())),
+            refs=tuple(refs.get(s.code, ())),
+            values=tuple(values.get(s.code, ())),
+            amounts=tuple(amounts.get(s.code, ())),
+        )
+        for s in session.exec(select(Service))
+    }
+
+
+class SnapshotCache:
+    """One snapshot per process, reloaded when ``catalog_version`` changes."""
+
+    def __init__(self) -> None:
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def get(self, session: Session) -> Snapshot:
+        """The snapshot for the database's current version (one tiny query when fresh)."""
+        version = read_version(session)
+        current = self._snapshot
+        if current is not None and current.version == version:
+            return current
+        with self._lock:
+            current = self._snapshot
+            if current is None or current.version != version:
+                current = load_snapshot(session)
+                self._snapshot = current
+            return current
