@@ -15,12 +15,12 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_lint_and_format() -> None:
-    lint = _run("ruff", "check", "app", "tests")
+    lint = _run("ruff", "check", "app", "tests", "bench")
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    fmt = _run("ruff", "format", "--check", "app", "tests")
+    fmt = _run("ruff", "format", "--check", "app", "tests", "bench")
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
 
 
 def test_mypy_strict() -> None:
-    result = _run("mypy", "app", "tests")
+    result = _run("mypy", "app", "tests", "bench")
     assert result.returncode == 0, result.stdout + result.stderr
