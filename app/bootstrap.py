@@ -6,6 +6,7 @@ migrations or seeding.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -13,6 +14,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app import migrate
+from app.catalogue.snapshot import SnapshotCache
+from app.search.base import SearchUnavailable
+from app.search.indexing import build_backend, build_fallback, ensure_fresh, prepare_text, reindex
 from app.seeding import SeedReport, seed_database, seed_fingerprint, stored_fingerprint
 from app.settings import Settings
 
@@ -44,3 +48,36 @@ def prepare_database(settings: Settings, engine: Engine) -> Prepared:
     if outdated:
         log.warning("the bundled seed differs from the loaded one; run `qianfu seed` to update")
     return Prepared(seeded=None, seed_outdated=outdated)
+
+
+def prepare_search(settings: Settings, engine: Engine, *, force: bool = False) -> bool:
+    """Bring the configured search index in step with the catalogue (rebuild if behind).
+
+    A Meilisearch server that cannot be reached is logged, not fatal: the site still serves
+    (searches answer 503, or the embedded fallback when configured) and readiness says so.
+    """
+    snapshot = SnapshotCache(engine, 0).refresh()
+    synonyms = prepare_text(settings, snapshot)
+    backends = [build_backend(settings, synonyms)]
+    fallback = build_fallback(settings)
+    if fallback is not None:
+        backends.append(fallback)
+
+    async def run() -> bool:
+        rebuilt = False
+        for backend in backends:
+            try:
+                if force:
+                    await reindex(backend, snapshot)
+                    rebuilt = True
+                else:
+                    rebuilt = await ensure_fresh(backend, snapshot) or rebuilt
+            except SearchUnavailable:
+                log.warning("search backend %s unreachable; index not refreshed", backend.name)
+                if force:
+                    raise
+            finally:
+                await backend.aclose()
+        return rebuilt
+
+    return asyncio.run(run())

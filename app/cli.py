@@ -11,8 +11,9 @@ import uvicorn
 
 import app as package
 from app import migrate as migrations
-from app.bootstrap import prepare_database
+from app.bootstrap import prepare_database, prepare_search
 from app.db import make_engine
+from app.search.base import SearchUnavailable
 from app.seedfiles.load import SeedError, load_seed
 from app.seeding import seed_database
 from app.settings import get_settings
@@ -43,6 +44,7 @@ def serve(
     engine = make_engine(settings)
     try:
         prepare_database(settings, engine)
+        prepare_search(settings, engine)
     except SeedError as exc:
         _print_problems(exc)
         raise typer.Exit(code=1) from exc
@@ -82,6 +84,7 @@ def seed(seed_dir: SeedDirOption = None) -> None:
     try:
         migrations.upgrade(engine)
         report = seed_database(engine, seed_dir or settings.seed_dir)
+        prepare_search(settings, engine)
     except SeedError as exc:
         _print_problems(exc)
         raise typer.Exit(code=1) from exc
@@ -92,6 +95,23 @@ def seed(seed_dir: SeedDirOption = None) -> None:
         f"种子数据{state}：{report.services} 项服务，{report.regions} 个地区，"
         f"{report.sources} 份来源"
     )
+
+
+@app.command()
+def reindex() -> None:
+    """从数据库重建当前搜索引擎的索引（先建新索引再切换，重建期间搜索照常）。"""
+    settings = get_settings()
+    _setup_logging(settings.log_level)
+    settings.ensure_data_dir()
+    engine = make_engine(settings)
+    try:
+        prepare_search(settings, engine, force=True)
+    except SearchUnavailable as exc:
+        typer.echo(f"无法连接搜索引擎：{exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()
+    typer.echo(f"搜索索引已重建（{settings.search_backend}）")
 
 
 @app.command()

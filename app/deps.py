@@ -50,10 +50,10 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_catalogue(request: Request, session: SessionDep) -> Snapshot:
+async def get_catalogue(request: Request) -> Snapshot:
     """The catalogue snapshot for the database's current version."""
     cache: SnapshotCache = request.app.state.snapshots
-    return cache.get(session)
+    return await cache.get()
 
 
 CatalogueDep = Annotated[Snapshot, Depends(get_catalogue)]

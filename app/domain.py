@@ -103,5 +103,24 @@ FIELD_LABELS: Final = {
     "legal_basis": "法律依据",
 }
 
+# Provider types (Open Referral HSDS-style categories used by the providers catalogue).
+PROVIDER_TYPES: Final = {
+    "childcare": "托育机构",
+    "kindergarten": "幼儿园",
+    "elderly_station": "养老服务站",
+    "day_care": "日间照料中心",
+    "nursing_home": "养老机构",
+    "community_health": "社区卫生服务中心",
+    "township_health": "乡镇卫生院",
+    "hospital": "医院",
+    "legal_aid": "法律援助中心",
+    "employment": "公共就业服务机构",
+    "service_window": "便民服务中心",
+    "veterans_station": "退役军人服务站",
+    "culture_station": "综合文化站",
+    "library": "公共图书馆",
+    "sports_venue": "公共体育场馆",
+}
+
 PROVINCE_CODE: Final = "520000"
 UNKNOWN_LABEL: Final = "待核实"

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.errors import InvalidCursor, NotFound, QianfuError
 from app.responses import json_response
 from app.schemas import ErrorBody, ErrorDetail
+from app.search.service import SearchDown, SearchInputError
 from app.validation_messages import describe
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 STATUS_BY_ERROR: dict[type[QianfuError], int] = {
     NotFound: 404,
     InvalidCursor: 400,
+    SearchInputError: 422,
+    SearchDown: 503,
 }
 
 HTTP_STATUS_CODES: dict[int, tuple[str, str]] = {
@@ -81,7 +84,10 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
 async def _on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, QianfuError)
     status = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 400)
-    return error_response(request, status, exc.code, exc.message, exc.field)
+    response = error_response(request, status, exc.code, exc.message, exc.field)
+    if status == 503:
+        response.headers["Retry-After"] = "10"
+    return response
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:

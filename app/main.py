@@ -21,6 +21,9 @@ from app.http_errors import register_error_handlers
 from app.middleware import RequestContextMiddleware
 from app.pages.render import build_templates
 from app.routers import build_api_router, pages
+from app.search.indexing import build_backend, build_fallback, prepare_text
+from app.search.service import SearchService
+from app.search.text import warm_up
 from app.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,7 @@ TAGS = [
     {"name": "meta", "description": "入口、存活与就绪检查"},
     {"name": "catalogue", "description": "服务目录：领域、大类、人生事项、服务"},
     {"name": "regions", "description": "贵州省行政区划：省、市(州)、县、乡镇(街道)"},
+    {"name": "search", "description": "搜索与输入提示：口语、繁体、拼音、首字母"},
 ]
 
 
@@ -48,9 +52,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings)
 
+    synonyms = prepare_text(settings)
+    search = SearchService(build_backend(settings, synonyms), synonyms, build_fallback(settings))
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warm_up()
         yield
+        await search.backend.aclose()
+        if search.fallback is not None:
+            await search.fallback.aclose()
         engine.dispose()
 
     application = FastAPI(
@@ -66,7 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.settings = settings
     application.state.engine = engine
     application.state.templates = build_templates(settings)
-    application.state.snapshots = SnapshotCache()
+    application.state.snapshots = SnapshotCache(engine, settings.catalogue_check_seconds)
+    application.state.search = search
 
     if settings.cors_origins:
         application.add_middleware(

@@ -40,8 +40,20 @@ class Settings(BaseSettings):
     seed_on_start: bool = True
     cors_origins: list[str] = Field(default_factory=list)
     cache_max_age: int = Field(default=300, ge=0, le=86_400)
+    catalogue_check_seconds: float = Field(
+        default=1.0, ge=0, le=60, description="How often a worker re-checks catalog_version."
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     public_base_url: str = ""
+    search_backend: Literal["embedded", "meilisearch"] = "embedded"
+    search_fallback: bool = Field(
+        default=False,
+        description="Answer from the embedded index when Meilisearch is down (instead of 503).",
+    )
+    meili_url: str = "http://127.0.0.1:7700"
+    meili_master_key: str = ""
+    meili_index_prefix: str = "qianfu"
+    meili_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
 
     @field_validator("cors_origins")
     @classmethod
@@ -58,6 +70,11 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'qianfu.db'}"
         return self
+
+    @property
+    def search_index_path(self) -> Path:
+        """Where the embedded search index file lives."""
+        return self.data_dir / "search" / "embedded-index.sqlite3"
 
     @property
     def is_sqlite(self) -> bool:

@@ -51,6 +51,7 @@ def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Set
         "data_dir": data_dir,
         "seed_dir": SEED_DIR,
         "environment": "test",
+        "catalogue_check_seconds": 0,
         **overrides,
     }
     return Settings(**values)

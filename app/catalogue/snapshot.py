@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
+from starlette.concurrency import run_in_threadpool
 
 from app.catalogue.verification import verification_out
 from app.errors import NotFound
@@ -358,21 +361,31 @@ def _load_services(session: Session) -> dict[str, ServiceRecord]:
 
 
 class SnapshotCache:
-    """One snapshot per process, reloaded when ``catalog_version`` changes."""
+    """One snapshot per process, reloaded when ``catalog_version`` changes.
 
-    def __init__(self) -> None:
+    The version row is read at most once per ``check_interval`` seconds (a worker may serve a
+    just-replaced catalogue for that long), in a worker thread so async routes never block.
+    """
+
+    def __init__(self, engine: Engine, check_interval: float = 1.0) -> None:
+        self.engine = engine
+        self.check_interval = check_interval
         self._snapshot: Snapshot | None = None
+        self._checked = 0.0
         self._lock = threading.Lock()
 
-    def get(self, session: Session) -> Snapshot:
-        """The snapshot for the database's current version (one tiny query when fresh)."""
-        version = read_version(session)
-        current = self._snapshot
-        if current is not None and current.version == version:
-            return current
-        with self._lock:
-            current = self._snapshot
-            if current is None or current.version != version:
-                current = load_snapshot(session)
-                self._snapshot = current
-            return current
+    def refresh(self) -> Snapshot:
+        """Read the version now and reload if it changed (blocking; call from a thread)."""
+        with self._lock, Session(self.engine) as session:
+            version = read_version(session)
+            if self._snapshot is None or self._snapshot.version != version:
+                self._snapshot = load_snapshot(session)
+            self._checked = time.monotonic()
+            return self._snapshot
+
+    async def get(self) -> Snapshot:
+        """The current snapshot, re-checking the version when the interval has passed."""
+        snapshot = self._snapshot
+        if snapshot is not None and time.monotonic() - self._checked < self.check_interval:
+            return snapshot
+        return await run_in_threadpool(self.refresh)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import Field
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
 
 import app
 from app import migrate
@@ -17,6 +18,8 @@ from app.deps import SessionDep
 from app.models import DatasetMeta, StandardEdition
 from app.responses import json_response
 from app.schemas import Out
+from app.search.base import SearchUnavailable
+from app.search.service import SearchService
 from app.seeding import SEED_HASH_KEY, SEEDED_AT_KEY
 
 router = APIRouter(tags=["meta"])
@@ -52,14 +55,14 @@ class ApiRoot(Out):
 class Check(Out):
     """单项检查结果。"""
 
-    status: Literal["pass", "fail"] = Field(description="pass 正常；fail 异常")
+    status: Literal["pass", "warn", "fail"] = Field(description="pass 正常；warn 降级；fail 异常")
     detail: str | None = Field(default=None, description="说明")
 
 
 class Health(Out):
     """健康检查结果。"""
 
-    status: Literal["pass", "fail"] = Field(description="总体状态")
+    status: Literal["pass", "warn", "fail"] = Field(description="总体状态")
     checks: dict[str, Check] = Field(default_factory=dict, description="各项检查")
 
 
@@ -114,26 +117,53 @@ def healthz() -> Response:
     response_model=Health,
     responses={503: {"model": Health, "description": "未就绪"}},
 )
-def readyz(session: SessionDep) -> Response:
-    """检查数据库可连接、数据库结构为最新版本、种子数据已载入；任何一项失败返回 503。"""
+async def readyz(request: Request) -> Response:
+    """数据库可连接、结构为最新版本、种子数据已载入；搜索引擎可用且索引与目录同步。
+
+    数据库任何一项失败返回 503；搜索不可用只记为 warn（其余功能照常，可配置回退到内置搜索）。
+    """
+    engine: Engine = request.app.state.engine
+    checks = await run_in_threadpool(_database_checks, engine)
+    if checks["database"].status == "pass":
+        checks["search"] = await _search_check(request)
+    failed = any(c.status == "fail" for c in checks.values())
+    warned = any(c.status == "warn" for c in checks.values())
+    status: Literal["pass", "warn", "fail"] = "fail" if failed else "warn" if warned else "pass"
+    return json_response(
+        Health(status=status, checks=checks), status_code=503 if failed else 200, no_store=True
+    )
+
+
+def _database_checks(engine: Engine) -> dict[str, Check]:
     checks: dict[str, Check] = {}
     try:
-        session.exec(select(text("1"))).one()
-        checks["database"] = Check(status="pass")
-        current = migrate.is_current(session.get_bind())  # type: ignore[arg-type]
-        checks["migrations"] = Check(
-            status="pass" if current else "fail",
-            detail=None if current else "数据库结构不是最新版本",
-        )
-        seeded = session.get(DatasetMeta, SEED_HASH_KEY) is not None
-        checks["seed"] = Check(
-            status="pass" if seeded else "fail", detail=None if seeded else "尚未载入种子数据"
-        )
+        with Session(engine) as session:
+            session.exec(select(text("1"))).one()
+            checks["database"] = Check(status="pass")
+            current = migrate.is_current(engine)
+            checks["migrations"] = Check(
+                status="pass" if current else "fail",
+                detail=None if current else "数据库结构不是最新版本",
+            )
+            seeded = session.get(DatasetMeta, SEED_HASH_KEY) is not None
+            checks["seed"] = Check(
+                status="pass" if seeded else "fail", detail=None if seeded else "尚未载入种子数据"
+            )
     except SQLAlchemyError:
         checks["database"] = Check(status="fail", detail="数据库不可用")
-    ok = all(c.status == "pass" for c in checks.values())
-    return json_response(
-        Health(status="pass" if ok else "fail", checks=checks),
-        status_code=200 if ok else 503,
-        no_store=True,
-    )
+    return checks
+
+
+async def _search_check(request: Request) -> Check:
+    service: SearchService = request.app.state.search
+    backend = service.backend
+    if not await backend.healthy():
+        return Check(status="warn", detail=f"搜索引擎 {backend.name} 不可用")
+    snapshot = await request.app.state.snapshots.get()
+    try:
+        indexed = await backend.indexed_version("services")
+    except SearchUnavailable:
+        return Check(status="warn", detail=f"搜索引擎 {backend.name} 不可用")
+    if indexed != snapshot.version:
+        return Check(status="warn", detail="搜索索引落后于服务目录，请运行 qianfu reindex")
+    return Check(status="pass", detail=backend.name)

@@ -1,0 +1,1 @@
+"""Search: one interface (:mod:`app.search.base`), two backends (embedded, Meilisearch)."""

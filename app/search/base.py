@@ -1,0 +1,113 @@
+"""The one small interface every search backend implements, and the shapes it trades in.
+
+Backends know nothing about HTTP. Filters carry only validated codes (never user text), and
+each backend turns them into its own form: numpy masks (embedded) or a filter expression
+with quoted values (Meilisearch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from app.search.text import QueryPlan
+
+IndexName = Literal["services", "providers"]
+INDEXES: tuple[IndexName, ...] = ("services", "providers")
+
+# Like Meilisearch's maxTotalHits: no backend pages past this many results.
+MAX_TOTAL_HITS = 1000
+
+FACETS: dict[IndexName, tuple[str, ...]] = {
+    "services": ("tier", "area", "category", "life_events"),
+    "providers": ("type", "county"),
+}
+# Attributes a filter may name, per index; values must be validated codes.
+FILTERABLE: dict[IndexName, tuple[str, ...]] = {
+    "services": ("tier", "area", "category", "life_events", "scope"),
+    "providers": ("type", "county", "regions"),
+}
+
+Document = dict[str, Any]
+
+
+class SearchUnavailable(Exception):
+    """The search engine cannot answer now (down, hung, overloaded, broken reply)."""
+
+    def __init__(self, message: str = "搜索服务暂时不可用，请稍后再试") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Conjunction of "attribute is one of these codes" conditions."""
+
+    any_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, values in self.any_of.items():
+            if not values:
+                raise ValueError(f"empty filter for {name}")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A planned query against one index, with filters and a page window."""
+
+    index: IndexName
+    plan: QueryPlan
+    filters: Filters
+    offset: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A matching document with display highlights (HTML-escaped, ``<em>`` marks)."""
+
+    document: Document
+    highlight: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One page of hits, the (capped) total and facet counts over all matches."""
+
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]]
+    backend: str
+
+
+class SearchBackend(Protocol):
+    """What the API needs from a search engine."""
+
+    name: str
+
+    async def search(self, request: SearchRequest) -> SearchResult:
+        """Run a query; raise :class:`SearchUnavailable` if the engine cannot answer."""
+        ...
+
+    async def suggest(self, plan: QueryPlan, limit: int) -> list[Document]:
+        """Documents whose name or pinyin starts like the plan's text (search-as-you-type)."""
+        ...
+
+    async def rebuild(self, index: IndexName, documents: list[Document], version: str) -> None:
+        """Build ``index`` afresh from ``documents`` and swap it in atomically.
+
+        ``version`` is the ``catalog_version`` the documents were built from.
+        """
+        ...
+
+    async def indexed_version(self, index: IndexName) -> str | None:
+        """The ``catalog_version`` the live index was built from (``None``: never built)."""
+        ...
+
+    async def healthy(self) -> bool:
+        """Whether the engine answers right now."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections."""
+        ...

@@ -1,0 +1,93 @@
+"""The embedded search backend: zero setup, works whatever the main database is.
+
+Each worker keeps the index file's arrays in memory and reloads them when a rebuild swaps a
+new file in (checked with one ``stat`` per query).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from app.search.base import Document, IndexName, SearchRequest, SearchResult, SearchUnavailable
+from app.search.embedded.engine import run_query, suggest
+from app.search.embedded.index import LoadedIndex, build_index, load_index_file, write_index_file
+from app.search.text import QueryPlan
+
+INDEX_FILE = "embedded-index.sqlite3"
+
+
+class EmbeddedBackend:
+    """Search over an index file under the data directory."""
+
+    name = "embedded"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._indexes: dict[IndexName, LoadedIndex] = {}
+        self.meta: dict[str, str] = {}
+
+    def _current(self) -> dict[IndexName, LoadedIndex]:
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            return self._indexes
+        stamp = (stat.st_ino, stat.st_mtime_ns)
+        if stamp != self._stamp:
+            with self._lock:
+                if stamp != self._stamp:
+                    self.meta, self._indexes = load_index_file(self.path)
+                    self._stamp = stamp
+        return self._indexes
+
+    def index(self, name: IndexName) -> LoadedIndex:
+        """The loaded index ``name`` (empty if never built)."""
+        return self._current().get(name) or build_index(name, [])
+
+    async def search(self, request: SearchRequest) -> SearchResult:
+        """Run the query in-process (microseconds to a millisecond; no thread hop)."""
+        if not self.path.exists():
+            raise SearchUnavailable("搜索索引尚未建立，请运行 qianfu reindex")
+        return run_query(self.index(request.index), request)
+
+    async def suggest(self, plan: QueryPlan, limit: int) -> list[Document]:
+        """Service documents for search-as-you-type."""
+        index = self.index("services")
+        return [index.documents[p] for p in suggest(index, plan, limit)]
+
+    async def rebuild(self, index: IndexName, documents: list[Document], version: str) -> None:
+        """Rebuild ``index`` into a fresh file (other indexes carried over) and swap it in."""
+        self.rebuild_sync({index: documents}, **{f"version:{index}": version})
+
+    async def indexed_version(self, index: IndexName) -> str | None:
+        """The catalogue version recorded when ``index`` was last built."""
+        self._current()
+        return self.meta.get(f"version:{index}")
+
+    def rebuild_sync(self, documents: dict[IndexName, list[Document]], **meta: str) -> None:
+        """Synchronous rebuild used by the CLI and start-up."""
+        with self._lock:
+            current = dict(self._current_unlocked())
+            for name, docs in documents.items():
+                current[name] = build_index(name, docs)
+            for name in ("services", "providers"):
+                current.setdefault(name, build_index(name, []))
+            merged_meta = {**self.meta, **meta}
+            write_index_file(self.path, current.values(), merged_meta)
+            self._stamp = None
+        self._current()
+
+    def _current_unlocked(self) -> dict[IndexName, LoadedIndex]:
+        if self._stamp is None and self.path.exists():
+            self.meta, self._indexes = load_index_file(self.path)
+        return self._indexes
+
+    async def healthy(self) -> bool:
+        """Healthy once an index file exists."""
+        return self.path.exists()
+
+    async def aclose(self) -> None:
+        """Nothing to release."""

@@ -1,0 +1,270 @@
+"""Chinese text handling shared by both search backends.
+
+Documents and queries go through the same steps: NFKC (full-width → half-width), lower case,
+繁→简 (OpenCC), then segmentation (jieba), colloquial → official synonyms, and pinyin (full
+and initials) so residents can type "dibao", "di bao" or "db".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import opencc
+import yaml
+from pypinyin import lazy_pinyin
+
+MAX_QUERY_CHARS = 64
+_SPACE = re.compile(r"\s+")
+_LATIN_QUERY = re.compile(r"^[a-z ]+$")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+MAX_PINYIN_SYLLABLES = 16
+_SPLIT = re.compile(r"[\s,.;:!?()\[\]{}<>\"'`~@#$%^&*_+=|\\/，。；：！？、（）【】《》“”‘’…—·-]+")
+_AGE = re.compile(r"(\d{1,3})\s*(?:周岁|岁)")
+_NUMBER = re.compile(r"^\d+$")
+
+
+class InvalidQuery(ValueError):
+    """A query we refuse to run, with a stable code and a Chinese message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, 繁→简, control characters dropped, runs of spaces collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\t\n ")
+    text = _t2s().convert(text.lower())
+    return _SPACE.sub(" ", text).strip()
+
+
+def check_query(raw: str) -> str:
+    """Validate a user query and return it normalised; :class:`InvalidQuery` otherwise.
+
+    Control and formatting characters are dropped rather than refused (the query then runs on
+    what is left); text that is only spaces, mis-decoded (U+FFFD) or over the cap is refused.
+    """
+    if not raw.strip():
+        raise InvalidQuery("empty_query", "请输入搜索词")
+    if "\ufffd" in raw:
+        raise InvalidQuery("invalid_query", "搜索词编码无效，请使用 UTF-8 编码")
+    if len(raw) > MAX_QUERY_CHARS:
+        raise InvalidQuery("query_too_long", f"搜索词太长，最多 {MAX_QUERY_CHARS} 个字")
+    return normalize(raw)
+
+
+def pinyin_syllables(text: str) -> list[str]:
+    """Toneless pinyin syllables of the Han characters in ``text`` (ü written as v)."""
+    return [s for s in lazy_pinyin(text, errors="ignore") if s.isascii() and s.isalpha()]
+
+
+def pinyin_tokens(text: str) -> set[str]:
+    """Full-pinyin and initials tokens of every suffix (two syllables or more) of ``text``.
+
+    For 职工基本养老保险 this yields "zhigongjibenyanglaobaoxian", "yanglaobaoxian", "ylbx",
+    "jbylbx" … so a prefix match finds the service from any of its words, whatever the
+    segmenter's dictionary says. ``v`` (ü) is also spelled ``u``.
+    """
+    tokens: set[str] = set()
+    for run in _HAN_RUN.findall(normalize(text)):
+        syllables = pinyin_syllables(run)[:MAX_PINYIN_SYLLABLES]
+        for start in range(max(len(syllables) - 1, 1)):
+            tail = syllables[start:]
+            full = "".join(tail)
+            tokens.add(full)
+            tokens.add(full.replace("v", "u"))
+            tokens.add("".join(s[0] for s in tail))
+    return tokens
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """Colloquial phrase → official terms, plus the stopwords dropped from queries."""
+
+    mapping: dict[str, tuple[str, ...]]
+    stopwords: frozenset[str]
+
+    @property
+    def longest_first(self) -> list[str]:
+        """Phrases ordered for greedy longest-match scanning."""
+        return sorted(self.mapping, key=len, reverse=True)
+
+    def pairs(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """(phrase, official terms) for every entry."""
+        yield from self.mapping.items()
+
+
+def load_synonyms(seed_dir: Path) -> Synonyms:
+    """Read ``seed/search/synonyms.yaml`` and ``stopwords.yaml`` (normalised)."""
+    root = seed_dir / "search"
+    raw = yaml.safe_load((root / "synonyms.yaml").read_text(encoding="utf-8"))
+    mapping: dict[str, tuple[str, ...]] = {}
+    for entry in raw["synonyms"]:
+        terms = tuple(normalize(t) for t in entry["terms"])
+        for word in entry["words"]:
+            key = normalize(word)
+            mapping[key] = tuple(dict.fromkeys(mapping.get(key, ()) + terms))
+    stop = yaml.safe_load((root / "stopwords.yaml").read_text(encoding="utf-8"))
+    return Synonyms(mapping=mapping, stopwords=frozenset(normalize(w) for w in stop["stopwords"]))
+
+
+jieba.setLogLevel(logging.WARNING)
+_jieba_lock = threading.Lock()
+_jieba_words: set[str] = set()
+
+
+def teach_words(words: Iterable[str]) -> None:
+    """Make jieba keep these words whole (service names, aliases, synonym phrases)."""
+    with _jieba_lock:
+        for word in words:
+            word = normalize(word)
+            if word and word not in _jieba_words and _HAN.search(word):
+                jieba.add_word(word, freq=200_000)
+                _jieba_words.add(word)
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary now rather than on the first query (about a second)."""
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+
+
+@dataclass(frozen=True)
+class Term:
+    """One meaningful part of a query and the words that may stand for it in a document."""
+
+    text: str
+    alternatives: tuple[str, ...]
+    pinyin: tuple[str, ...] = ()
+    latin: bool = False
+    prefix: bool = False
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The typed text first, then its official synonyms."""
+        return (self.text, *self.alternatives)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """A normalised query split into terms; documents should match every term."""
+
+    normalized: str
+    terms: tuple[Term, ...] = field(default_factory=tuple)
+
+    @property
+    def highlight_words(self) -> list[str]:
+        """Han words to mark in snippets, longest first."""
+        words = {w for t in self.terms if not t.latin for w in t.words if w}
+        return sorted(words, key=len, reverse=True)
+
+
+def _age_terms(text: str) -> list[Term]:
+    terms = []
+    for match in _AGE.finditer(text):
+        age = int(match.group(1))
+        if age >= 60:
+            terms.append(Term(match.group(0), ("老年人", "高龄")))
+        elif age <= 3:
+            terms.append(Term(match.group(0), ("婴幼儿", "托育", "儿童")))
+        elif age < 18:
+            terms.append(Term(match.group(0), ("儿童", "学生")))
+    return terms
+
+
+def plan_query(normalized: str, synonyms: Synonyms) -> QueryPlan:
+    """Turn a normalised query into terms: pinyin letters, or Han words with synonyms."""
+    if _LATIN_QUERY.match(normalized):
+        parts = normalized.split()
+        joined = "".join(parts)
+        term = Term(joined, (), pinyin=(joined,), latin=True, prefix=True)
+        return QueryPlan(normalized, (term,))
+    terms: list[Term] = _age_terms(normalized)
+    text = _AGE.sub(" ", normalized)
+    for chunk in _SPLIT.split(text):
+        terms.extend(_chunk_terms(chunk, synonyms))
+    deduped = list({t.text: t for t in terms}.values())
+    if deduped:
+        last = deduped[-1]
+        deduped[-1] = Term(last.text, last.alternatives, last.pinyin, last.latin, prefix=True)
+    return QueryPlan(normalized, tuple(deduped))
+
+
+def _chunk_terms(chunk: str, synonyms: Synonyms) -> list[Term]:
+    """Segment with jieba (which knows our synonym phrases), drop stopwords, add synonyms.
+
+    A word that is not itself a synonym phrase but contains one (残疾人 ⊃ 残疾) borrows that
+    phrase's official terms.
+    """
+    terms: list[Term] = []
+    for word in jieba.lcut(chunk):
+        word = word.strip()
+        if not word or word in synonyms.stopwords or _NUMBER.match(word):
+            continue
+        if word.isascii():
+            terms.append(Term(word, (), pinyin=(word,), latin=True))
+            continue
+        alternatives = synonyms.mapping.get(word)
+        if alternatives is None:
+            inner = next((k for k in synonyms.longest_first if len(k) > 1 and k in word), None)
+            alternatives = synonyms.mapping[inner] if inner else ()
+        alternatives = tuple(a for a in alternatives if a != word)
+        terms.append(Term(word, alternatives, _pinyin_forms(word)))
+    return terms
+
+
+def _pinyin_forms(word: str) -> tuple[str, ...]:
+    """Pinyin of a Han word, for homophone typos (底保 → dibao)."""
+    syllables = pinyin_syllables(word)
+    return ("".join(syllables),) if len(syllables) >= 2 else ()
+
+
+def highlight(text: str, words: list[str], *, pre: str = "<em>", post: str = "</em>") -> str:
+    """HTML-escape ``text`` and wrap each occurrence of ``words`` (longest first)."""
+    import html
+
+    if not words:
+        return html.escape(text)
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    out = []
+    last = 0
+    lowered = normalize_for_match(text)
+    for match in pattern.finditer(lowered):
+        out.append(html.escape(text[last : match.start()]))
+        out.append(pre + html.escape(text[match.start() : match.end()]) + post)
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def normalize_for_match(text: str) -> str:
+    """Length-preserving normalisation for locating matches inside display text."""
+    converted = _t2s().convert(text.lower())
+    return converted if len(converted) == len(text) else text.lower()
+
+
+def snippet(text: str, words: list[str], *, width: int = 60) -> str:
+    """A window of ``text`` around the first matching word, highlighted."""
+    lowered = normalize_for_match(text)
+    positions = [p for p in (lowered.find(w) for w in words) if p >= 0]
+    start = 0 if not positions or len(text) <= width else max(0, min(positions) - width // 3)
+    piece = text[start : start + width]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(text) else ""
+    return prefix + highlight(piece, words) + suffix

