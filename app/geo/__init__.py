@@ -1,0 +1,1 @@
+"""Geography without HTTP: coordinates (:mod:`.coords`) and opening hours (:mod:`.hours`)."""
