@@ -13,6 +13,7 @@ import app as package
 from app import migrate as migrations
 from app.bootstrap import prepare_database, prepare_search
 from app.db import make_engine
+from app.eligibility.loader import check_ruleset
 from app.search.base import SearchUnavailable
 from app.seedfiles.load import SeedError, load_seed
 from app.seeding import seed_database
@@ -123,6 +124,10 @@ def check(seed_dir: SeedDirOption = None) -> None:
     except SeedError as exc:
         _print_problems(exc)
         raise typer.Exit(code=1) from exc
+    rule_problems = check_ruleset(root)
+    if rule_problems:
+        _print_problems(SeedError(rule_problems))
+        raise typer.Exit(code=1)
     typer.echo(
         f"种子数据有效：{len(bundle.services)} 项服务，{len(bundle.regions)} 个地区，"
         f"{len(bundle.sources.sources)} 份来源"

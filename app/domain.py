@@ -119,7 +119,10 @@ PROVIDER_TYPES: Final = {
     "veterans_station": "退役军人服务站",
     "culture_station": "综合文化站",
     "library": "公共图书馆",
+    "culture_center": "文化馆",
     "sports_venue": "公共体育场馆",
+    "notary": "公证处",
+    "relief_station": "救助管理站",
 }
 
 PROVINCE_CODE: Final = "520000"

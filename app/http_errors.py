@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.errors import InvalidCursor, NotFound, QianfuError
 from app.responses import json_response
 from app.schemas import ErrorBody, ErrorDetail
-from app.search.service import SearchDown, SearchInputError
+from app.search.service import InvalidFilter, SearchDown, SearchInputError
 from app.validation_messages import describe
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ STATUS_BY_ERROR: dict[type[QianfuError], int] = {
     NotFound: 404,
     InvalidCursor: 400,
     SearchInputError: 422,
+    InvalidFilter: 400,
     SearchDown: 503,
 }
 

@@ -20,7 +20,8 @@ from app.db import make_engine
 from app.http_errors import register_error_handlers
 from app.middleware import RequestContextMiddleware
 from app.pages.render import build_templates
-from app.routers import build_api_router, pages
+from app.routers import build_api_router, eligibility, eligibility_pages, pages, search_pages
+from app.search.embedded import EmbeddedBackend
 from app.search.indexing import build_backend, build_fallback, prepare_text
 from app.search.service import SearchService
 from app.search.text import warm_up
@@ -44,6 +45,7 @@ TAGS = [
     {"name": "catalogue", "description": "服务目录：领域、大类、人生事项、服务"},
     {"name": "regions", "description": "贵州省行政区划：省、市(州)、县、乡镇(街道)"},
     {"name": "search", "description": "搜索与输入提示：口语、繁体、拼音、首字母"},
+    {"name": "eligibility", "description": "资格自测：问卷词汇、判断、下一个问题"},
 ]
 
 
@@ -58,6 +60,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         warm_up()
+        for backend in (search.backend, search.fallback):
+            if isinstance(backend, EmbeddedBackend):
+                backend.warm()
         yield
         await search.backend.aclose()
         if search.fallback is not None:
@@ -92,7 +97,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     application.add_middleware(RequestContextMiddleware)
     register_error_handlers(application)
+    eligibility.install(application, settings)
     application.include_router(build_api_router())
     application.include_router(pages.router)
+    application.include_router(search_pages.router)
+    application.include_router(eligibility_pages.router)
     application.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return application

@@ -10,6 +10,8 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.eligibility.api_models import ServiceConditions
+
 T = TypeVar("T")
 
 
@@ -186,6 +188,9 @@ class ServiceDetail(ServiceSummary):
     )
     amounts: list[ResolvedAmount] = Field(description="金额")
     sources: list[SourceOut] = Field(description="服务记录本身的来源")
+    eligibility: ServiceConditions | None = Field(
+        default=None, description="申请条件清单（由资格规则生成）；没有资格规则的服务为 null"
+    )
 
 
 class Page(Out, Generic[T]):

@@ -80,17 +80,24 @@ def require_wrk() -> str:
     return found
 
 
-def _lua_for(paths: Sequence[str], method: str = "GET", bodies: Sequence[str] | None = None) -> str:
+def _lua_for(
+    paths: Sequence[str],
+    method: str = "GET",
+    bodies: Sequence[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> str:
     """A wrk script that cycles through ``paths`` (and JSON ``bodies`` for POST)."""
     quoted = ",\n".join(json.dumps(p) for p in paths)
     lines = [f"local paths = {{\n{quoted}\n}}", "local i = 0"]
+    lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in (headers or {}).items()]
     if bodies is not None:
         body_list = ",\n".join("[==[" + b + "]==]" for b in bodies)
         lines.append(f"local bodies = {{\n{body_list}\n}}")
         lines.append(
             "request = function()\n  i = i + 1\n  local k = (i % #paths) + 1\n"
-            f'  return wrk.format("{method}", paths[k], '
-            '{["Content-Type"] = "application/json"}, bodies[(i % #bodies) + 1])\nend'
+            "  local h = {}\n  for name, value in pairs(wrk.headers) do h[name] = value end\n"
+            '  h["Content-Type"] = "application/json"\n'
+            f'  return wrk.format("{method}", paths[k], h, bodies[(i % #bodies) + 1])\nend'
         )
     else:
         lines.append(
@@ -110,11 +117,26 @@ def run_wrk(
     connections: int = 32,
     threads: int = 2,
     seconds: int = 10,
+    headers: dict[str, str] | None = None,
+    warmup: int = 3,
 ) -> LoadResult:
     """Run wrk against ``base_url`` cycling through ``paths``; identity encoding, keep-alive."""
     wrk = require_wrk()
+    if warmup:
+        run_wrk(
+            name,
+            base_url,
+            paths,
+            method=method,
+            bodies=bodies,
+            connections=connections,
+            threads=threads,
+            seconds=warmup,
+            headers=headers,
+            warmup=0,
+        )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_lua_for(paths, method, bodies))
+        script.write(_lua_for(paths, method, bodies, headers))
     try:
         completed = subprocess.run(
             [

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.bootstrap import prepare_database
+from app.bootstrap import prepare_database, prepare_search
 from app.db import make_engine
 from app.main import create_app
 from app.settings import Settings
@@ -83,6 +83,7 @@ def seeded_settings(
     settings = make_settings(fresh_database_url(request.param, request, tmp), tmp)
     engine = make_engine(settings)
     prepare_database(settings, engine)
+    prepare_search(settings, engine)
     engine.dispose()
     return settings
 
@@ -118,6 +119,7 @@ def overlay_client(
     )
     engine = make_engine(settings)
     prepare_database(settings, engine)
+    prepare_search(settings, engine)
     engine.dispose()
     with TestClient(create_app(settings)) as test_client:
         yield test_client

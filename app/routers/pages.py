@@ -17,6 +17,7 @@ from app.domain import FIELD_KINDS, PROVINCE_CODE, Tier
 from app.errors import NotFound
 from app.pages.render import ELDER_COOKIE, REGION_COOKIE, Prefs, read_prefs, render
 from app.routers.areas import AreaQuery
+from app.routers.eligibility import attach_conditions
 from app.routers.services import CategoryQuery, EditionQuery, LifeEventQuery, TierQuery
 from app.schemas import RegionRef, ServiceDetail
 
@@ -128,7 +129,9 @@ def service_page(request: Request, snap: CatalogueDep, code: Slug) -> Response:
     """一项服务的办事指南，按所选地区解析。"""
     ctx = _base(snap, request)
     region = ctx["prefs"].region
-    detail = catalogue.service_detail(snap, code, region=region, as_of=today())
+    detail = attach_conditions(
+        request, snap, catalogue.service_detail(snap, code, region=region, as_of=today())
+    )
     footnotes: dict[str, int] = {}
     for source in _all_cited(detail):
         footnotes.setdefault(source.id, len(footnotes) + 1)

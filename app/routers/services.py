@@ -22,6 +22,7 @@ from app.deps import (
 from app.domain import Tier
 from app.responses import CACHED_RESPONSES, cached_json
 from app.routers.areas import AreaQuery
+from app.routers.eligibility import attach_conditions
 from app.schemas import Page, ServiceDetail, ServiceSummary
 
 router = APIRouter(prefix="/services", tags=["catalogue"], responses=CACHED_RESPONSES)
@@ -95,7 +96,8 @@ def get_service(
 
     每个取值附出处和核实状态。
 
-    没有来源的字段 value 为 null，页面显示“待核实”。
+    没有来源的字段 value 为 null，页面显示“待核实”。有资格规则的服务在 eligibility 中列出申请条件。
     """
     detail = catalogue.service_detail(snap, code, region=region, as_of=as_of or today())
+    detail = attach_conditions(request, snap, detail)
     return cached_json(request, detail, max_age=settings.cache_max_age)

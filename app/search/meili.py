@@ -132,10 +132,11 @@ class MeiliBackend:
         self, method: str, path: str, body: Any = None, *, timeout: float | None = None
     ) -> Any:
         data = orjson.dumps(body) if body is not None else None
-        client_timeout = aiohttp.ClientTimeout(total=timeout) if timeout else None
+        # Passing timeout=None to aiohttp would switch timeouts off: only override when asked.
+        extra: dict[str, Any] = {"timeout": aiohttp.ClientTimeout(total=timeout)} if timeout else {}
         try:
             async with self._client().request(
-                method, self.url + path, data=data, timeout=client_timeout, allow_redirects=False
+                method, self.url + path, data=data, allow_redirects=False, **extra
             ) as response:
                 raw = await response.read()
                 status = response.status
@@ -176,6 +177,8 @@ class MeiliBackend:
             "typoTolerance": {
                 "enabled": True,
                 "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9},
+                # Pinyin typos are corrected to a real token before the query is sent.
+                "disableOnAttributes": ["pinyin"] if index == "services" else [],
             },
             "localizedAttributes": [{"attributePatterns": ["*"], "locales": ["cmn"]}],
             "pagination": {"maxTotalHits": MAX_TOTAL_HITS},

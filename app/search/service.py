@@ -52,6 +52,12 @@ class SearchInputError(QianfuError):
         self.code = code
 
 
+class InvalidFilter(QianfuError):
+    """A filter that does not apply to the searched type (e.g. ``tier`` for providers)."""
+
+    code = "invalid_filter"
+
+
 class SearchDown(QianfuError):
     """The configured engine is unavailable and no fallback is configured."""
 
@@ -125,7 +131,7 @@ class SearchService:
         if params.type == "providers":
             for name in ("area", "category", "tier", "life_event"):
                 if getattr(params, name) is not None:
-                    raise SearchInputError("invalid_filter", f"参数 {name} 只适用于服务搜索", name)
+                    raise InvalidFilter(f"参数 {name} 只适用于服务搜索", field=name)
             if params.region is not None:
                 any_of["regions"] = (snap.region(params.region).code,)
             return Filters(any_of)
@@ -135,7 +141,7 @@ class SearchService:
             any_of["area"] = (params.area,)
         if params.category is not None:
             if params.category not in snap.categories:
-                raise SearchInputError("invalid_filter", "大类不存在", "category")
+                raise InvalidFilter("大类不存在", field="category")
             any_of["category"] = (params.category,)
         if params.tier is not None:
             any_of["tier"] = (params.tier,)
@@ -165,9 +171,13 @@ class SearchService:
         filters = self.filters(snap, params)
         offset = decode_offset(params.cursor)
         request = SearchRequest(params.type, plan, filters, offset, params.limit)
-        result, degraded = await self._run(request)
+        if plan.terms:
+            result, degraded = await self._run(request)
+        else:  # nothing findable was typed: no engine call (an empty query lists everything)
+            result, degraded = SearchResult([], 0, {}, self.backend.name), False
         used_plan = plan
-        if result.total == 0:
+        if result.total == 0 and params.type == "providers":
+            # Services were already matched by sound in prune(); providers have no vocabulary.
             retry = pinyin_plan(plan)
             if retry is not None:
                 result, degraded_retry = await self._run(

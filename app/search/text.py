@@ -7,7 +7,9 @@ and initials) so residents can type "dibao", "di bao" or "db".
 
 from __future__ import annotations
 
+import html
 import logging
+import os
 import re
 import threading
 import unicodedata
@@ -125,6 +127,9 @@ def load_synonyms(seed_dir: Path) -> Synonyms:
 
 
 jieba.setLogLevel(logging.WARNING)
+# jieba caches its dictionary in the temp dir under one fixed name; a file left there by another
+# user (root, say) is unreadable, so each user gets its own cache file.
+jieba.dt.cache_file = f"jieba.qianfu.u{os.getuid()}.cache"
 _jieba_lock = threading.Lock()
 _jieba_words: set[str] = set()
 
@@ -235,28 +240,30 @@ def _pinyin_forms(word: str) -> tuple[str, ...]:
     return ("".join(syllables),) if len(syllables) >= 2 else ()
 
 
-def highlight(text: str, words: list[str], *, pre: str = "<em>", post: str = "</em>") -> str:
-    """HTML-escape ``text`` and wrap each occurrence of ``words`` (longest first)."""
-    import html
+@lru_cache(maxsize=1024)
+def _mark_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(html.escape(w)) for w in words), re.IGNORECASE)
 
+
+def highlight(text: str, words: list[str]) -> str:
+    """HTML-escape ``text`` and wrap each occurrence of ``words`` (longest first) in ``<em>``.
+
+    Escaping first is safe: a word's escaped form is matched inside the escaped text, so no
+    mark can split an entity.
+    """
+    escaped = html.escape(text)
     if not words:
-        return html.escape(text)
-    pattern = re.compile("|".join(re.escape(w) for w in words))
-    out = []
-    last = 0
-    lowered = normalize_for_match(text)
-    for match in pattern.finditer(lowered):
-        out.append(html.escape(text[last : match.start()]))
-        out.append(pre + html.escape(text[match.start() : match.end()]) + post)
-        last = match.end()
-    out.append(html.escape(text[last:]))
-    return "".join(out)
+        return escaped
+    return _mark_pattern(tuple(words)).sub(r"<em>\g<0></em>", escaped)
 
 
 def normalize_for_match(text: str) -> str:
-    """Length-preserving normalisation for locating matches inside display text."""
-    converted = _t2s().convert(text.lower())
-    return converted if len(converted) == len(text) else text.lower()
+    """Length-preserving normalisation for locating matches inside display text.
+
+    Display text comes from our own (simplified-Chinese) data, so lower-casing is enough; the
+    query side is fully normalised (繁→简, full width) before it gets here.
+    """
+    return text.lower()
 
 
 def snippet(text: str, words: list[str], *, width: int = 60) -> str:

@@ -61,7 +61,9 @@ def prune(plan: QueryPlan, vocabulary: Vocabulary) -> QueryPlan:
     terms: list[Term] = []
     for term in plan.terms:
         if term.latin:
-            terms.append(term)
+            # Typed pinyin: keep it if some token starts with it, else its nearest token.
+            if sound := vocabulary.closest_pinyin(term.text):
+                terms.append(Term(sound, (), (sound,), latin=True, prefix=term.prefix))
             continue
         words = [w for w in term.words if vocabulary.has(w)]
         if words:

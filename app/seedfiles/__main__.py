@@ -10,11 +10,13 @@ def main() -> int:
     """Print every problem (exit 1) or a one-line summary (exit 0)."""
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "seed")
     try:
-        load_seed(root)
+        bundle = load_seed(root)
     except SeedError as exc:
-        for _problem in exc.problems:
-            pass
+        for problem in exc.problems:
+            print(problem)  # noqa: T201 - a command-line report
+        print(f"共 {len(exc.problems)} 处问题", file=sys.stderr)  # noqa: T201
         return 1
+    print(f"种子数据有效：{len(bundle.services)} 项服务，{len(bundle.regions)} 个地区")  # noqa: T201
     return 0
 
 

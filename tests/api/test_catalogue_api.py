@@ -25,6 +25,7 @@ def test_health_and_readiness(client: TestClient) -> None:
         "database": "pass",
         "migrations": "pass",
         "seed": "pass",
+        "search": "pass",
     }
     assert ready.headers["cache-control"] == "no-store"
 

@@ -26,6 +26,9 @@ EXERCISES: dict[tuple[str, str], tuple[str, int]] = {
     ("GET", "/api/v1/regions"): ("/api/v1/regions?level=prefecture", 200),
     ("GET", "/api/v1/regions/{code}"): ("/api/v1/regions/520102", 200),
     ("GET", "/api/v1/regions/{code}/children"): ("/api/v1/regions/520102/children", 200),
+    ("GET", "/api/v1/search"): ("/api/v1/search?q=%E4%BD%8E%E4%BF%9D", 200),
+    ("GET", "/api/v1/suggest"): ("/api/v1/suggest?q=%E6%B3%95%E5%BE%8B", 200),
+    ("GET", "/search"): ("/search?q=%E4%BD%8E%E4%BF%9D", 200),
     ("GET", "/"): ("/", 200),
     ("GET", "/areas/{code}"): ("/areas/veterans", 200),
     ("GET", "/services"): ("/services", 200),
@@ -35,6 +38,23 @@ EXERCISES: dict[tuple[str, str], tuple[str, int]] = {
     ("GET", "/regions/{code}"): ("/regions/520100", 200),
     ("GET", "/about"): ("/about", 200),
     ("GET", "/preferences"): ("/preferences?elder=1&next=/about", 303),
+    ("GET", "/api/v1/eligibility/facts"): ("/api/v1/eligibility/facts", 200),
+    ("POST", "/api/v1/eligibility/evaluate"): ("/api/v1/eligibility/evaluate", 200),
+    ("POST", "/api/v1/eligibility/next-question"): ("/api/v1/eligibility/next-question", 200),
+    ("GET", "/eligibility"): ("/eligibility", 200),
+    ("POST", "/eligibility"): ("/eligibility", 200),
+    ("GET", "/eligibility/household"): ("/eligibility/household", 200),
+    ("POST", "/eligibility/household"): ("/eligibility/household", 200),
+}
+# Request bodies of the POST routes: JSON for the API, form fields for the pages.
+_ANSWERS = {"region": "520102", "household": {"members": [{"role": "applicant"}]}}
+JSON_BODIES: dict[tuple[str, str], object] = {
+    ("POST", "/api/v1/eligibility/evaluate"): _ANSWERS,
+    ("POST", "/api/v1/eligibility/next-question"): _ANSWERS,
+}
+FORM_BODIES: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/eligibility"): {"region": "520102", "action": "next"},
+    ("POST", "/eligibility/household"): {"region": "520102", "count": "1"},
 }
 MOUNTS = {"/static": ("/static/css/app.css", 200)}
 
@@ -70,7 +90,14 @@ def test_every_route_answers_as_expected(client: TestClient) -> None:
         **EXERCISES,
         **{("GET", k): v for k, v in MOUNTS.items()},
     }.items():
-        response = client.request(method, url, follow_redirects=False)
+        key = (method, template)
+        response = client.request(
+            method,
+            url,
+            json=JSON_BODIES.get(key),
+            data=FORM_BODIES.get(key),
+            follow_redirects=False,
+        )
         assert response.status_code == status, f"{method} {template} → {response.status_code}"
         assert "x-request-id" in response.headers
         assert response.headers["x-content-type-options"] == "nosniff"

@@ -170,3 +170,27 @@ def test_page_errors_are_html(client: TestClient) -> None:
 def test_templates_escape_user_controlled_text(client: TestClient) -> None:
     response = client.get('/services?life_event="><script>alert(1)</script>')
     assert "<script>alert(1)</script>" not in response.text
+
+
+def test_search_box_on_every_page_and_search_page(client: TestClient) -> None:
+    for url, _ in PAGES:
+        soup = BeautifulSoup(client.get(url).text, "html.parser")
+        form = soup.find("form", attrs={"role": "search"})
+        assert form is not None
+        assert form["action"] == "/search"
+        assert form["method"] == "get"
+    soup = _soup(client, "/search?q=%E4%BD%8E%E4%BF%9D")
+    first = soup.select_one("ol.results li")
+    assert first is not None
+    assert first.select_one("em") is not None, "matches are highlighted"
+    assert first.find("a")["href"] == "/services/minimum-living-allowance"
+    assert soup.find("link", rel="alternate")["href"].startswith("/api/v1/search?q=")
+    facet_links = soup.select('.filters nav a[href^="/search?"]')
+    assert facet_links, "facets are plain links"
+    empty = _soup(client, "/search")
+    assert empty.select_one("ol.results") is None
+
+
+def test_search_page_did_you_mean(client: TestClient) -> None:
+    soup = _soup(client, "/search?q=%E9%A3%9E%E8%88%B9%E9%A9%BE%E7%85%A7")
+    assert "没有找到" in soup.get_text()

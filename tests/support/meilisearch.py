@@ -136,7 +136,9 @@ def start_meilisearch() -> MeiliServer:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    server = MeiliServer(url=f"http://127.0.0.1:{port}", key=key, process=process, root=root, log=log)
+    server = MeiliServer(
+        url=f"http://127.0.0.1:{port}", key=key, process=process, root=root, log=log
+    )
     try:
         _wait_healthy(server.url, process, log)
     except RuntimeError:

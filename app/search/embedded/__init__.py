@@ -43,6 +43,10 @@ class EmbeddedBackend:
                     self._stamp = stamp
         return self._indexes
 
+    def warm(self) -> None:
+        """Load the index file now (start-up), not on the first query."""
+        self._current()
+
     def index(self, name: IndexName) -> LoadedIndex:
         """The loaded index ``name`` (empty if never built)."""
         return self._current().get(name) or build_index(name, [])

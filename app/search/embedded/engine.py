@@ -73,40 +73,34 @@ def _pinyin_positions(index: LoadedIndex, token: str, *, fuzzy: bool) -> IntArra
     return np.unique(np.concatenate(arrays)) if arrays else EMPTY
 
 
-def _term_scores(index: LoadedIndex, term: Term) -> npt.NDArray[np.float32]:
-    """Best field weight per document for one term, scaled by how rare the term is."""
-    scores = np.zeros(index.size, dtype=np.float32)
+def _term_matches(index: LoadedIndex, term: Term) -> list[tuple[IntArray, float]]:
+    """(documents, field weight) pairs for every way one term matches."""
+    pairs: list[tuple[IntArray, float]] = []
     if not term.latin:
         for n, word in enumerate(term.words):
             factor = 1.0 if n == 0 else SYNONYM_FACTOR
             for field in index.fields:
                 ids = _word_positions(index, field, word)
                 if ids.size:
-                    scores[ids] = np.maximum(scores[ids], FIELD_WEIGHTS[field] * factor)
-    if term.latin or not scores.any():
+                    pairs.append((ids, FIELD_WEIGHTS[field] * factor))
+    if term.latin or not pairs:
         # Typed pinyin, or Han characters that match nothing: try by sound (接重 → jiezhong).
         for token in term.pinyin:
             ids = _pinyin_positions(index, token, fuzzy=term.latin)
             if ids.size:
-                scores[ids] = np.maximum(scores[ids], PINYIN_WEIGHT)
-    matched = int(np.count_nonzero(scores))
-    if matched:
-        # Rarer terms say more about what is wanted (a per-term scalar, not bm25 per match).
-        scores *= np.float32(1.0 + math.log(index.size / matched))
-    return scores
+                pairs.append((ids, PINYIN_WEIGHT))
+    return pairs
 
 
-def _filter_mask(index: LoadedIndex, filters: Filters) -> npt.NDArray[np.bool_] | None:
-    mask: npt.NDArray[np.bool_] | None = None
+def _allowed(index: LoadedIndex, filters: Filters, candidates: IntArray) -> npt.NDArray[np.bool_]:
+    """Which candidates pass every filter (each filter: attribute is one of the values)."""
+    keep = np.ones(candidates.size, dtype=np.bool_)
     for attribute, values in filters.any_of.items():
-        allowed = np.zeros(index.size, dtype=np.bool_)
         postings = index.attributes[attribute].postings
-        for value in values:
-            ids = postings.get(value)
-            if ids is not None:
-                allowed[ids] = True
-        mask = allowed if mask is None else mask & allowed
-    return mask
+        lists = [ids for v in values if (ids := postings.get(v)) is not None]
+        allowed = np.concatenate(lists) if lists else EMPTY
+        keep &= np.isin(candidates, allowed)
+    return keep
 
 
 def _facets(index: LoadedIndex, candidates: IntArray) -> dict[str, dict[str, int]]:
@@ -133,26 +127,42 @@ def _facets(index: LoadedIndex, candidates: IntArray) -> dict[str, dict[str, int
 
 
 def run_query(index: LoadedIndex, request: SearchRequest) -> SearchResult:
-    """Match, rank, filter, facet and page one planned query."""
+    """Match, rank, filter, facet and page one planned query.
+
+    Work happens on the matching documents only (a sorted candidate array), never on the
+    whole collection, so cost follows the number of matches.
+    """
     plan: QueryPlan = request.plan
-    if index.size == 0 or not plan.terms:
-        return SearchResult(
-            hits=[], total=0, facets={f: {} for f in FACETS[index.name]}, backend="embedded"
-        )
-    total_score = np.zeros(index.size, dtype=np.float32)
-    matched = np.zeros(index.size, dtype=np.int32)
-    for term in plan.terms:
-        scores = _term_scores(index, term)
-        total_score += scores
-        matched += scores > 0
-    exact = [i for i, name in enumerate(index.names) if name == plan.normalized]
-    for pos in exact:
-        total_score[pos] += EXACT_NAME_BONUS
-    mask = matched > 0
-    filter_mask = _filter_mask(index, request.filters)
-    if filter_mask is not None:
-        mask &= filter_mask
-    candidates = np.flatnonzero(mask).astype(np.int32)
+    empty = SearchResult(
+        hits=[], total=0, facets={f: {} for f in FACETS[index.name]}, backend="embedded"
+    )
+    term_pairs = [_term_matches(index, term) for term in plan.terms]
+    lists = [ids for pairs in term_pairs for ids, _ in pairs]
+    if index.size == 0 or not lists:
+        return empty
+    candidates = np.unique(np.concatenate(lists))
+    total_score = np.zeros(candidates.size, dtype=np.float32)
+    matched = np.zeros(candidates.size, dtype=np.int32)
+    for pairs in term_pairs:
+        scores = np.zeros(candidates.size, dtype=np.float32)
+        for ids, weight in pairs:
+            at = np.searchsorted(candidates, ids)
+            scores[at] = np.maximum(scores[at], weight)
+        hits = int(np.count_nonzero(scores))
+        if hits:
+            # Rarer terms say more about what is wanted (a per-term scalar, not bm25 per match).
+            scores *= np.float32(1.0 + math.log(index.size / hits))
+            total_score += scores
+            matched += scores > 0
+    exact = index.by_name.get(plan.normalized)
+    if exact:
+        at = np.searchsorted(candidates, exact)
+        found = at < candidates.size
+        at = at[found][candidates[at[found]] == np.asarray(exact)[found]]
+        total_score[at] += EXACT_NAME_BONUS
+    if request.filters.any_of:
+        keep = _allowed(index, request.filters, candidates)
+        candidates, total_score, matched = candidates[keep], total_score[keep], matched[keep]
     total = int(candidates.size)
     facets = _facets(index, candidates)
     window = min(request.offset + request.limit, MAX_TOTAL_HITS)
@@ -163,9 +173,9 @@ def run_query(index: LoadedIndex, request: SearchRequest) -> SearchResult:
     # Sort key: score (field weight × term rarity, plus a bonus per matched term), then
     # catalogue order. Short queries behave like "all terms first"; in long questions a rare,
     # telling term outweighs several common ones.
-    key = (
-        total_score[candidates].astype(np.float64) + matched[candidates] * MATCHED_TERM_BONUS
-    ) * 1e4 - index.rank[candidates] / (index.rank.max() + 1.0)
+    key = (total_score.astype(np.float64) + matched * MATCHED_TERM_BONUS) * 1e4 - index.rank[
+        candidates
+    ] / index.rank_scale
     if window < candidates.size:
         top = np.argpartition(-key, window - 1)[:window]
     else:
@@ -173,9 +183,11 @@ def run_query(index: LoadedIndex, request: SearchRequest) -> SearchResult:
     ordered = top[np.argsort(-key[top], kind="stable")]
     page = candidates[ordered[request.offset : window]]
     words = plan.highlight_words
-    hits = [_hit(index, int(pos), words) for pos in page]
     return SearchResult(
-        hits=hits, total=min(total, MAX_TOTAL_HITS), facets=facets, backend="embedded"
+        hits=[_hit(index, int(pos), words) for pos in page],
+        total=min(total, MAX_TOTAL_HITS),
+        facets=facets,
+        backend="embedded",
     )
 
 

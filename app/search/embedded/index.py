@@ -12,10 +12,13 @@ and reload, so searches keep working during a rebuild.
 from __future__ import annotations
 
 import io
+import os
 import sqlite3
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -112,6 +115,19 @@ class LoadedIndex:
         """Number of documents."""
         return len(self.documents)
 
+    @cached_property
+    def rank_scale(self) -> float:
+        """Divisor that keeps the catalogue-order tie-breaker below one point of score."""
+        return float(self.rank.max()) + 1.0 if self.rank.size else 1.0
+
+    @cached_property
+    def by_name(self) -> dict[str, list[int]]:
+        """Normalised name → positions (for the exact-name bonus)."""
+        out: dict[str, list[int]] = defaultdict(list)
+        for pos, name in enumerate(self.names):
+            out[name].append(pos)
+        return dict(out)
+
 
 def _attribute_values(document: Document, attribute: str) -> list[str]:
     value = document.get(attribute)
@@ -181,8 +197,7 @@ def _array(blob: bytes) -> np.ndarray:
 def write_index_file(path: Path, indexes: Iterable[LoadedIndex], meta: dict[str, str]) -> None:
     """Write ``indexes`` to a new SQLite file next to ``path`` and swap it in atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp-{id(meta)}")
-    tmp.unlink(missing_ok=True)
+    tmp = path.with_suffix(f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     conn = sqlite3.connect(tmp)
     try:
         conn.executescript(
@@ -192,7 +207,7 @@ def write_index_file(path: Path, indexes: Iterable[LoadedIndex], meta: dict[str,
             " single BLOB, PRIMARY KEY (idx, name));"
         )
         conn.executemany(
-            "INSERT INTO meta VALUES (?, ?)", [*meta.items(), ("schema", SCHEMA_VERSION)]
+            "INSERT INTO meta VALUES (?, ?)", list({**meta, "schema": SCHEMA_VERSION}.items())
         )
         for index in indexes:
             conn.executemany(
@@ -219,9 +234,11 @@ def write_index_file(path: Path, indexes: Iterable[LoadedIndex], meta: dict[str,
                 ),
             )
         conn.commit()
+        conn.close()
+        tmp.replace(path)
     finally:
         conn.close()
-    tmp.replace(path)
+        tmp.unlink(missing_ok=True)
 
 
 def read_meta(path: Path) -> dict[str, str]:

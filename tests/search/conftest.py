@@ -1,0 +1,99 @@
+"""Search fixtures: a real Meilisearch, and API clients over the same catalogue per backend.
+
+Every search test that takes ``search_client`` runs twice: on the embedded backend and on a
+real Meilisearch server started for the session (see tests/support/meilisearch.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.bootstrap import prepare_database, prepare_search
+from app.catalogue.snapshot import SnapshotCache
+from app.db import make_engine
+from app.main import create_app
+from app.search.indexing import build_backend, prepare_text
+from app.search.sample_providers import sample_providers
+from app.settings import Settings
+from tests.conftest import make_settings
+from tests.support.meilisearch import MeiliServer, start_meilisearch
+
+BACKENDS = ["embedded", "meilisearch"]
+CONTRACT_PROVIDERS = 600
+
+
+@pytest.fixture(scope="session")
+def meili_server() -> Iterator[MeiliServer]:
+    server = start_meilisearch()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def search_base_settings(
+    tmp_path_factory: pytest.TempPathFactory, overlay_seed_dir: Path
+) -> Settings:
+    """A SQLite catalogue with the overlay seed (it has a county-only service), migrated."""
+    tmp = tmp_path_factory.mktemp("search-db")
+    settings = make_settings(f"sqlite:///{tmp / 'qianfu.db'}", tmp, seed_dir=overlay_seed_dir)
+    engine = make_engine(settings)
+    prepare_database(settings, engine)
+    engine.dispose()
+    return settings
+
+
+def backend_settings(base: Settings, backend: str, meili: MeiliServer | None) -> Settings:
+    """``base`` pointed at one backend (a unique index prefix per call for Meilisearch)."""
+    if backend == "embedded":
+        return base
+    assert meili is not None
+    return base.model_copy(
+        update={
+            "search_backend": "meilisearch",
+            "meili_url": meili.url,
+            "meili_master_key": meili.key,
+            "meili_index_prefix": f"t{uuid.uuid4().hex[:10]}",
+        }
+    )
+
+
+def index_everything(settings: Settings, providers: int = CONTRACT_PROVIDERS) -> None:
+    """Rebuild services from the catalogue and load a deterministic sample provider set."""
+    engine = make_engine(settings)
+    try:
+        prepare_search(settings, engine, force=True)
+        snapshot = SnapshotCache(engine, 0).refresh()
+    finally:
+        engine.dispose()
+
+    async def load() -> None:
+        backend = build_backend(settings, prepare_text(settings, snapshot))
+        try:
+            docs = sample_providers(snapshot, providers)
+            await backend.rebuild("providers", docs, snapshot.version)
+        finally:
+            await backend.aclose()
+
+    asyncio.run(load())
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def search_settings(request: pytest.FixtureRequest, search_base_settings: Settings) -> Settings:
+    meili = request.getfixturevalue("meili_server") if request.param == "meilisearch" else None
+    settings = backend_settings(search_base_settings, request.param, meili)
+    index_everything(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def search_client(search_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(search_settings)) as client:
+        yield client

@@ -1,0 +1,82 @@
+"""Chinese text handling: normalisation, pinyin tokens, query plans."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.search.text import (
+    InvalidQuery,
+    Synonyms,
+    check_query,
+    highlight,
+    normalize,
+    pinyin_tokens,
+    plan_query,
+)
+
+SYNONYMS = Synonyms(
+    mapping={"打官司": ("诉讼", "法律援助"), "老人": ("老年人",)},
+    stopwords=frozenset({"我", "怎么", "了"}),
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("養老金", "养老金"),
+        ("ＤＩＢＡＯ", "dibao"),
+        ("低保\u3000申请", "低保 申请"),
+        ("  公租房  ", "公租房"),
+        ("殘疾人補貼", "残疾人补贴"),
+        ("低\u200b保", "低保"),
+        ("a\tb\nc", "a b c"),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_check_query_rules() -> None:
+    assert check_query("  低保 ") == "低保"
+    for bad, code in (
+        ("   ", "empty_query"),
+        ("低保\ufffd", "invalid_query"),
+        ("低" * 65, "query_too_long"),
+    ):
+        with pytest.raises(InvalidQuery) as caught:
+            check_query(bad)
+        assert caught.value.code == code
+
+
+def test_pinyin_tokens_cover_suffixes_and_initials() -> None:
+    tokens = pinyin_tokens("职工基本养老保险")
+    assert {"zhigongjibenyanglaobaoxian", "yanglaobaoxian", "ylbx", "zgjbylbx"} <= tokens
+    assert "falvyuanzhu" in pinyin_tokens("法律援助")
+    assert "falu" + "yuanzhu" in pinyin_tokens("法律援助"), "ü may be typed as u"
+
+
+def test_latin_queries_become_one_pinyin_term() -> None:
+    plan = plan_query("di bao", SYNONYMS)
+    assert [t.text for t in plan.terms] == ["dibao"]
+    assert plan.terms[0].latin
+    assert plan.terms[0].prefix
+
+
+def test_han_queries_get_synonyms_and_lose_stopwords() -> None:
+    plan = plan_query("我打官司怎么办了", SYNONYMS)
+    texts = [t.text for t in plan.terms]
+    assert "我" not in texts
+    assert "打官司" in texts
+    term = next(t for t in plan.terms if t.text == "打官司")
+    assert term.alternatives == ("诉讼", "法律援助")
+
+
+def test_ages_become_meaningful_terms() -> None:
+    plan = plan_query("我妈妈80岁了", SYNONYMS)
+    age = next(t for t in plan.terms if t.text.startswith("80"))
+    assert "老年人" in age.alternatives
+
+
+def test_highlight_escapes_everything_but_our_marks() -> None:
+    marked = highlight("<b>低保</b> & 低保", ["低保"])
+    assert marked == "&lt;b&gt;<em>低保</em>&lt;/b&gt; &amp; <em>低保</em>"
