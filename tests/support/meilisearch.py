@@ -108,7 +108,7 @@ def start_meilisearch() -> MeiliServer:
     binary = meilisearch_binary()
     root = Path(tempfile.mkdtemp(prefix="qianfu-meili-"))
     port = free_port()
-    key = secrets.token_urlsafe(24)
+    key = secrets.token_hex(24)  # hex: a key starting with "-" would read as an option
     log = root / "meilisearch.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -116,8 +116,7 @@ def start_meilisearch() -> MeiliServer:
                 str(binary),
                 "--http-addr",
                 f"127.0.0.1:{port}",
-                "--master-key",
-                key,
+                f"--master-key={key}",
                 "--db-path",
                 str(root / "data.ms"),
                 "--dump-dir",
