@@ -155,7 +155,7 @@ class ServiceRecord:
     amounts: tuple[AmountRecord, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: snapshots are compared by version
 class Snapshot:
     """Everything the catalogue serves, at one ``catalog_version``."""
 

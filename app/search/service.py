@@ -12,12 +12,13 @@ import base64
 import binascii
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from app.catalogue.snapshot import Snapshot
-from app.domain import TIER_LABELS, Tier
+from app.domain import PROVIDER_TYPES, TIER_LABELS, Tier
 from app.errors import InvalidCursor, QianfuError
 from app.search.base import (
     FACETS,
@@ -42,6 +43,10 @@ from app.search.text import (
 from app.search.vocabulary import Vocabulary, prune
 
 log = logging.getLogger(__name__)
+
+# Facet values returned per facet: the most frequent first (ties by code), like a facet list
+# on a page; both backends are cut the same way.
+FACET_VALUES = 30
 
 
 class SearchInputError(QianfuError):
@@ -275,24 +280,26 @@ def _item(index: IndexName, doc: dict[str, Any], marks: dict[str, str]) -> dict[
 def _facets(
     snap: Snapshot, index: IndexName, facets: dict[str, dict[str, int]]
 ) -> dict[str, list[dict[str, Any]]]:
-    def label(facet: str, code: str) -> str:
-        if facet == "tier":
-            return TIER_LABELS[Tier(code)]
-        if facet == "area":
-            return snap.areas[code].name if code in snap.areas else code
-        if facet == "category":
-            return snap.categories[code].name if code in snap.categories else code
-        if facet == "life_events":
-            return snap.life_events[code].name if code in snap.life_events else code
-        if facet == "county":
-            return snap.regions[code].name if code in snap.regions else code
-        return code
-
+    names = _facet_names(snap)
     out: dict[str, list[dict[str, Any]]] = {}
     for facet in FACETS[index]:
         counts = facets.get(facet, {})
+        labels = names.get(facet, {})
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_VALUES]
         out[facet] = [
-            {"code": code, "name": label(facet, code), "count": count}
-            for code, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            {"code": code, "name": labels.get(code, code), "count": count} for code, count in top
         ]
     return out
+
+
+@lru_cache(maxsize=4)
+def _facet_names(snap: Snapshot) -> dict[str, dict[str, str]]:
+    """Display names of every facet value, once per catalogue snapshot."""
+    return {
+        "tier": {t.value: TIER_LABELS[t] for t in Tier},
+        "area": {c: a.name for c, a in snap.areas.items()},
+        "category": {c: x.name for c, x in snap.categories.items()},
+        "life_events": {c: e.name for c, e in snap.life_events.items()},
+        "county": {c: r.name for c, r in snap.regions.items() if r.level == "county"},
+        "type": dict(PROVIDER_TYPES),
+    }

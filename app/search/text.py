@@ -15,7 +15,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jieba
@@ -102,9 +102,9 @@ class Synonyms:
     mapping: dict[str, tuple[str, ...]]
     stopwords: frozenset[str]
 
-    @property
+    @cached_property
     def longest_first(self) -> list[str]:
-        """Phrases ordered for greedy longest-match scanning."""
+        """Phrases ordered for greedy longest-match scanning (computed once)."""
         return sorted(self.mapping, key=len, reverse=True)
 
     def pairs(self) -> Iterator[tuple[str, tuple[str, ...]]]:
@@ -254,7 +254,11 @@ def highlight(text: str, words: list[str]) -> str:
     escaped = html.escape(text)
     if not words:
         return escaped
-    return _mark_pattern(tuple(words)).sub(r"<em>\g<0></em>", escaped)
+    return _mark_pattern(tuple(words)).sub(_wrap, escaped)
+
+
+def _wrap(match: re.Match[str]) -> str:
+    return "<em>" + match.group(0) + "</em>"
 
 
 def normalize_for_match(text: str) -> str:

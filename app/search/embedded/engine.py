@@ -7,8 +7,8 @@ the tie-breaker — so a query costs a few numpy operations, never a score over 
 
 from __future__ import annotations
 
+import html
 import math
-from functools import reduce
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from app.search.base import FACETS, MAX_TOTAL_HITS, Filters, Hit, SearchRequest, SearchResult
 from app.search.documents import searchable_text
-from app.search.embedded.index import IntArray, LoadedIndex, grams
+from app.search.embedded.index import IntArray, LoadedIndex
 from app.search.text import QueryPlan, Term, highlight, snippet
 
 FIELD_WEIGHTS: dict[str, float] = {
@@ -41,17 +41,28 @@ EMPTY: IntArray = np.empty(0, dtype=np.int32)
 def _word_positions(index: LoadedIndex, field: str, word: str) -> IntArray:
     """Documents whose ``field`` contains every gram of ``word`` (≈ contains ``word``)."""
     postings = index.fields[field]
-    wanted = sorted(grams(word) if len(word) > 1 else {word}, key=len, reverse=True)
-    if len(word) > 1:
-        wanted = [g for g in wanted if len(g) == 2]
+    if len(word) == 1:
+        single = postings.get(word)
+        return single if single is not None else EMPTY
     lists = []
-    for gram in wanted:
+    for gram in {word[i : i + 2] for i in range(len(word) - 1)}:
         ids = postings.get(gram)
         if ids is None:
             return EMPTY
         lists.append(ids)
     lists.sort(key=len)
-    return reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), lists)
+    result = lists[0]
+    for other in lists[1:]:
+        if (result.size + other.size) * 16 < index.size:
+            result = np.intersect1d(result, other, assume_unique=True)
+        else:
+            # Long lists: a mask lookup, linear in the lengths, beats sorting both.
+            present = np.zeros(index.size, dtype=np.bool_)
+            present[other] = True
+            result = result[present[result]]
+        if not result.size:
+            break
+    return result
 
 
 def _pinyin_positions(index: LoadedIndex, token: str, *, fuzzy: bool) -> IntArray:
@@ -109,10 +120,14 @@ def _facets(index: LoadedIndex, candidates: IntArray) -> dict[str, dict[str, int
         attr = index.attributes[attribute]
         if attr.single is not None:
             codes = attr.single[candidates]
-            counts = np.bincount(codes[codes >= 0], minlength=len(attr.values))
-            out[attribute] = {
-                attr.values[i]: int(c) for i in np.flatnonzero(counts) for c in [counts[i]]
-            }
+            if attr.complete:
+                counts = np.bincount(codes, minlength=len(attr.values))
+            else:
+                counts = np.bincount(codes[codes >= 0], minlength=len(attr.values))
+            present = np.flatnonzero(counts)
+            out[attribute] = dict(
+                zip([attr.values[i] for i in present], counts[present].tolist(), strict=True)
+            )
             continue
         member = np.zeros(index.size, dtype=np.bool_)
         member[candidates] = True
@@ -129,37 +144,36 @@ def _facets(index: LoadedIndex, candidates: IntArray) -> dict[str, dict[str, int
 def run_query(index: LoadedIndex, request: SearchRequest) -> SearchResult:
     """Match, rank, filter, facet and page one planned query.
 
-    Work happens on the matching documents only (a sorted candidate array), never on the
-    whole collection, so cost follows the number of matches.
+    Scores live in dense per-document arrays touched only at matching positions (no sorting,
+    no set unions); everything after matching works on the candidates only.
     """
     plan: QueryPlan = request.plan
     empty = SearchResult(
         hits=[], total=0, facets={f: {} for f in FACETS[index.name]}, backend="embedded"
     )
     term_pairs = [_term_matches(index, term) for term in plan.terms]
-    lists = [ids for pairs in term_pairs for ids, _ in pairs]
-    if index.size == 0 or not lists:
+    if index.size == 0 or not any(term_pairs):
         return empty
-    candidates = np.unique(np.concatenate(lists))
-    total_score = np.zeros(candidates.size, dtype=np.float32)
-    matched = np.zeros(candidates.size, dtype=np.int32)
+    everything = np.zeros(index.size, dtype=np.float32)
+    matched = np.zeros(index.size, dtype=np.int8)
     for pairs in term_pairs:
-        scores = np.zeros(candidates.size, dtype=np.float32)
-        for ids, weight in pairs:
-            at = np.searchsorted(candidates, ids)
-            scores[at] = np.maximum(scores[at], weight)
-        hits = int(np.count_nonzero(scores))
-        if hits:
-            # Rarer terms say more about what is wanted (a per-term scalar, not bm25 per match).
-            scores *= np.float32(1.0 + math.log(index.size / hits))
-            total_score += scores
-            matched += scores > 0
-    exact = index.by_name.get(plan.normalized)
-    if exact:
-        at = np.searchsorted(candidates, exact)
-        found = at < candidates.size
-        at = at[found][candidates[at[found]] == np.asarray(exact)[found]]
-        total_score[at] += EXACT_NAME_BONUS
+        if not pairs:
+            continue
+        scores = np.zeros(index.size, dtype=np.float32)
+        # Lowest weight first, so a stronger match simply overwrites: the best field wins.
+        for ids, weight in sorted(pairs, key=lambda pair: pair[1]):
+            scores[ids] = weight
+        hit = scores > 0
+        hits = int(np.count_nonzero(hit))
+        # Rarer terms say more about what is wanted (a per-term scalar, not bm25 per match).
+        scores *= np.float32(1.0 + math.log(index.size / hits))
+        everything += scores
+        matched += hit
+    for pos in index.by_name.get(plan.normalized, ()):
+        everything[pos] += EXACT_NAME_BONUS
+    candidates = np.flatnonzero(everything).astype(np.int32)
+    total_score = everything[candidates]
+    matched = matched[candidates]
     if request.filters.any_of:
         keep = _allowed(index, request.filters, candidates)
         candidates, total_score, matched = candidates[keep], total_score[keep], matched[keep]
@@ -193,14 +207,24 @@ def run_query(index: LoadedIndex, request: SearchRequest) -> SearchResult:
 
 def _hit(index: LoadedIndex, pos: int, words: list[str]) -> Hit:
     document = index.documents[pos]
-    text = document.get("summary") or document.get("address") or document.get("body") or ""
+    name = str(document["name"])
+    text = str(document.get("summary") or document.get("address") or document.get("body") or "")
     return Hit(
         document=document,
         highlight={
-            "name": highlight(str(document["name"]), words),
-            "snippet": snippet(str(text), words),
+            "name": highlight(name, words) if _mentions(name, words) else html.escape(name),
+            "snippet": snippet(text, words) if _mentions(text, words) else _plain(text),
         },
     )
+
+
+def _mentions(text: str, words: list[str]) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in words)
+
+
+def _plain(text: str, width: int = 60) -> str:
+    return html.escape(text[:width]) + ("…" if len(text) > width else "")
 
 
 def suggest(index: LoadedIndex, plan: QueryPlan, limit: int) -> list[int]:

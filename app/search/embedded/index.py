@@ -96,6 +96,11 @@ class Attribute:
     postings: Postings
     single: IntArray | None  # value slot per document (-1 = none) when single-valued
 
+    @cached_property
+    def complete(self) -> bool:
+        """Single-valued and every document has a value (no -1 slots)."""
+        return self.single is not None and bool((self.single >= 0).all())
+
 
 @dataclass
 class LoadedIndex:
