@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from app import migrate
 from app.catalogue.snapshot import SnapshotCache
+from app.providers.demo import sync_demo_providers
 from app.search.base import SearchUnavailable
 from app.search.indexing import build_backend, build_fallback, ensure_fresh, prepare_text, reindex
 from app.seeding import SeedReport, seed_database, seed_fingerprint, stored_fingerprint
@@ -43,10 +44,12 @@ def prepare_database(settings: Settings, engine: Engine) -> Prepared:
             return Prepared(seeded=None, seed_outdated=False)
         report = seed_database(engine, settings.seed_dir)
         log.info("first start: loaded seed data (%d services)", report.services)
+        sync_demo_providers(settings, engine)
         return Prepared(seeded=report, seed_outdated=False)
     outdated = stored != seed_fingerprint(settings.seed_dir)
     if outdated:
         log.warning("the bundled seed differs from the loaded one; run `qianfu seed` to update")
+    sync_demo_providers(settings, engine)
     return Prepared(seeded=None, seed_outdated=outdated)
 
 
@@ -68,10 +71,10 @@ def prepare_search(settings: Settings, engine: Engine, *, force: bool = False) -
         for backend in backends:
             try:
                 if force:
-                    await reindex(backend, snapshot)
+                    await reindex(backend, snapshot, engine)
                     rebuilt = True
                 else:
-                    rebuilt = await ensure_fresh(backend, snapshot) or rebuilt
+                    rebuilt = await ensure_fresh(backend, snapshot, engine) or rebuilt
             except SearchUnavailable:
                 log.warning("search backend %s unreachable; index not refreshed", backend.name)
                 if force:

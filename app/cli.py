@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -38,9 +39,19 @@ def serve(
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="端口")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="工作进程数")] = 1,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="载入程序生成的示例办理点（演示数据，页面会标明）；不加此项启动时会移除它们",
+        ),
+    ] = False,
 ) -> None:
     """迁移数据库、首次启动时载入种子数据，然后启动网站和 API。"""
     settings = get_settings()
+    if demo:
+        settings = settings.model_copy(update={"demo": True})
+        os.environ["QIANFU_DEMO"] = "true"  # the workers build their settings from the env
     _setup_logging(settings.log_level)
     engine = make_engine(settings)
     try:

@@ -46,7 +46,13 @@ def today() -> dt.date:
     return dt.datetime.now(CHINA_TZ).date()
 
 
+def now() -> dt.datetime:
+    """The current moment in China (tests pin it by overriding this dependency)."""
+    return dt.datetime.now(CHINA_TZ)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+NowDep = Annotated[dt.datetime, Depends(now)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 

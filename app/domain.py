@@ -103,26 +103,50 @@ FIELD_LABELS: Final = {
     "legal_basis": "法律依据",
 }
 
-# Provider types (Open Referral HSDS-style categories used by the providers catalogue).
-PROVIDER_TYPES: Final = {
-    "childcare": "托育机构",
-    "kindergarten": "幼儿园",
-    "elderly_station": "养老服务站",
-    "day_care": "日间照料中心",
-    "nursing_home": "养老机构",
-    "community_health": "社区卫生服务中心",
-    "township_health": "乡镇卫生院",
-    "hospital": "医院",
-    "legal_aid": "法律援助中心",
-    "employment": "公共就业服务机构",
-    "service_window": "便民服务中心",
-    "veterans_station": "退役军人服务站",
-    "culture_station": "综合文化站",
-    "library": "公共图书馆",
-    "culture_center": "文化馆",
-    "sports_venue": "公共体育场馆",
-    "notary": "公证处",
-    "relief_station": "救助管理站",
+
+class ProviderType(StrEnum):
+    """Kinds of provider location (HSDS-style categories of the providers catalogue)."""
+
+    CHILDCARE = "childcare"
+    KINDERGARTEN = "kindergarten"
+    ELDERLY_STATION = "elderly_station"
+    DAY_CARE = "day_care"
+    NURSING_HOME = "nursing_home"
+    COMMUNITY_HEALTH = "community_health"
+    TOWNSHIP_HEALTH = "township_health"
+    HOSPITAL = "hospital"
+    LEGAL_AID = "legal_aid"
+    EMPLOYMENT = "employment"
+    SERVICE_WINDOW = "service_window"
+    VETERANS_STATION = "veterans_station"
+    CULTURE_STATION = "culture_station"
+    LIBRARY = "library"
+    CULTURE_CENTER = "culture_center"
+    SPORTS_VENUE = "sports_venue"
+    NOTARY = "notary"
+    RELIEF_STATION = "relief_station"
+
+
+# Chinese names of the provider types (plain ``str`` keys: documents carry the codes).
+PROVIDER_TYPES: Final[dict[str, str]] = {
+    ProviderType.CHILDCARE.value: "托育机构",
+    ProviderType.KINDERGARTEN.value: "幼儿园",
+    ProviderType.ELDERLY_STATION.value: "养老服务站",
+    ProviderType.DAY_CARE.value: "日间照料中心",
+    ProviderType.NURSING_HOME.value: "养老机构",
+    ProviderType.COMMUNITY_HEALTH.value: "社区卫生服务中心",
+    ProviderType.TOWNSHIP_HEALTH.value: "乡镇卫生院",
+    ProviderType.HOSPITAL.value: "医院",
+    ProviderType.LEGAL_AID.value: "法律援助中心",
+    ProviderType.EMPLOYMENT.value: "公共就业服务机构",
+    ProviderType.SERVICE_WINDOW.value: "便民服务中心",
+    ProviderType.VETERANS_STATION.value: "退役军人服务站",
+    ProviderType.CULTURE_STATION.value: "综合文化站",
+    ProviderType.LIBRARY.value: "公共图书馆",
+    ProviderType.CULTURE_CENTER.value: "文化馆",
+    ProviderType.SPORTS_VENUE.value: "公共体育场馆",
+    ProviderType.NOTARY.value: "公证处",
+    ProviderType.RELIEF_STATION.value: "救助管理站",
 }
 
 PROVINCE_CODE: Final = "520000"

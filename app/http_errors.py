@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import InvalidCursor, NotFound, QianfuError
+from app.providers.nearby import NearbyInputError
 from app.responses import json_response
 from app.schemas import ErrorBody, ErrorDetail
 from app.search.service import InvalidFilter, SearchDown, SearchInputError
@@ -26,6 +27,7 @@ STATUS_BY_ERROR: dict[type[QianfuError], int] = {
     NotFound: 404,
     InvalidCursor: 400,
     SearchInputError: 422,
+    NearbyInputError: 422,
     InvalidFilter: 400,
     SearchDown: 503,
 }
@@ -67,10 +69,24 @@ def error_response(
 
 
 def _validation_message(error: dict[str, Any]) -> tuple[str, str | None]:
-    loc = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
+    # Positions inside a list parameter (``type=…&type=…``) name the parameter, not the index.
+    loc = [
+        str(part)
+        for part in error.get("loc", ())
+        if part not in ("query", "path", "body") and not isinstance(part, int)
+    ]
     field = loc[-1] if loc else None
     prefix = f"参数 {field} " if field else ""
     return f"{prefix}{describe(error)}", field
+
+
+# Parameters with their own stable error code (the product brief's geo examples).
+FIELD_CODES = {
+    "lat": "invalid_coordinates",
+    "lng": "invalid_coordinates",
+    "coordtype": "invalid_coordtype",
+    "radius_m": "invalid_radius",
+}
 
 
 async def _on_validation(request: Request, exc: Exception) -> Response:
@@ -78,7 +94,10 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
     errors = exc.errors()
     first = errors[0] if errors else {}
     message, field = _validation_message(first)
-    code = "missing_parameter" if first.get("type") == "missing" else "invalid_parameter"
+    if first.get("type") == "missing":
+        code = "missing_parameter"
+    else:
+        code = FIELD_CODES.get(field or "", "invalid_parameter")
     return error_response(request, 422, code, message, field)
 
 

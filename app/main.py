@@ -15,6 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 import app as package
+from app.access_log import install_access_log_redaction
 from app.catalogue.snapshot import SnapshotCache
 from app.db import make_engine
 from app.http_errors import register_error_handlers
@@ -46,12 +47,14 @@ TAGS = [
     {"name": "regions", "description": "贵州省行政区划：省、市(州)、县、乡镇(街道)"},
     {"name": "search", "description": "搜索与输入提示：口语、繁体、拼音、首字母"},
     {"name": "eligibility", "description": "资格自测：问卷词汇、判断、下一个问题"},
+    {"name": "providers", "description": "办理点：列表、详情、附近（位置不保存、不记录）"},
 ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
+    install_access_log_redaction()
     engine = make_engine(settings)
 
     synonyms = prepare_text(settings)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from app.catalogue.snapshot import bump_version
 from app.db import writer
@@ -40,6 +40,8 @@ from app.models import (
     StandardEdition,
     StandardRefSource,
 )
+from app.models.provider import ServiceAtLocation
+from app.providers.store import write_providers
 from app.seedfiles.load import SeedBundle, load_seed
 from app.seedfiles.schema import EditionEntry, ServiceFile, Verification
 
@@ -140,7 +142,12 @@ def _write(session: Session, bundle: SeedBundle) -> None:
             [_service_row(s, area_ordinal) for s in bundle.services.values()],
         )
     )
-    # Prune what the seed no longer has, children before parents.
+    # Provider links to services the seed drops go first; then prune, children before parents.
+    session.execute(
+        delete(ServiceAtLocation).where(
+            col(ServiceAtLocation.service_code).not_in(list(bundle.services))
+        )
+    )
     for group in reversed(stale):
         for obj in group:
             session.delete(obj)
@@ -152,6 +159,7 @@ def _write(session: Session, bundle: SeedBundle) -> None:
     )
     for service in bundle.services.values():
         _write_service_children(session, service, editions)
+    write_providers(session, [entry for _, entry in bundle.providers], origin="seed", replace=True)
 
 
 def _upsert(

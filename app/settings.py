@@ -54,6 +54,16 @@ class Settings(BaseSettings):
     meili_master_key: str = ""
     meili_index_prefix: str = "qianfu"
     meili_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    demo: bool = Field(
+        default=False,
+        description="Load generated SAMPLE providers (every page then shows a 演示数据 banner).",
+    )
+    demo_providers: int = Field(default=3000, ge=1, le=500_000)
+    editor_token: str = Field(
+        default="",
+        description="Bearer token for the editor endpoints; empty disables them (403).",
+    )
+    correction_reports_per_hour: int = Field(default=5, ge=1, le=1000)
 
     @field_validator("cors_origins")
     @classmethod

@@ -26,12 +26,12 @@ from urllib.parse import urlencode
 from app.bootstrap import prepare_database, prepare_search
 from app.catalogue.snapshot import SnapshotCache
 from app.db import make_engine
+from app.providers.documents import provider_documents
 from app.search.base import FACETS, IndexName
 from app.search.documents import service_documents
 from app.search.embedded import EmbeddedBackend
 from app.search.indexing import prepare_text
 from app.search.meili import MeiliBackend, query_string
-from app.search.sample_providers import sample_providers
 from app.search.text import check_query, plan_query
 from app.search.vocabulary import Vocabulary, prune
 from app.settings import Settings
@@ -119,13 +119,19 @@ def main() -> None:
 def _run(
     data: Path, meili_url: str, meili_key: str, providers: int, seconds: int
 ) -> tuple[list[LoadResult], dict[str, object]]:
-    settings = Settings(data_dir=data, meili_url=meili_url, meili_master_key=meili_key)
+    settings = Settings(
+        data_dir=data,
+        meili_url=meili_url,
+        meili_master_key=meili_key,
+        demo=True,
+        demo_providers=providers,
+    )
     engine = make_engine(settings)
     prepare_database(settings, engine)
     prepare_search(settings, engine, force=True)
     snapshot = SnapshotCache(engine, 0).refresh()
+    docs = provider_documents(engine, snapshot)
     engine.dispose()
-    docs = sample_providers(snapshot, providers)
     started = time.monotonic()
     embedded = EmbeddedBackend(settings.search_index_path)
     embedded.rebuild_sync({"providers": docs}, **{"version:providers": snapshot.version})
@@ -145,7 +151,11 @@ def _run(
     counties = [r.name for r in snapshot.regions.values() if r.level == "county"]
     mix = query_mix(counties)
     paths = api_paths(mix)
-    base_env = {"QIANFU_DATA_DIR": str(data)}
+    base_env = {
+        "QIANFU_DATA_DIR": str(data),
+        "QIANFU_DEMO": "true",
+        "QIANFU_DEMO_PROVIDERS": str(providers),
+    }
     with serve(base_env) as server:
         embedded_result = run_wrk(
             "API /api/v1/search — embedded", server.base_url, paths, seconds=seconds

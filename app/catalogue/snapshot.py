@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, func, select
 from starlette.concurrency import run_in_threadpool
 
 from app.catalogue.verification import verification_out
@@ -41,6 +41,7 @@ from app.models import (
     StandardEdition,
     StandardRefSource,
 )
+from app.models.provider import Location
 from app.schemas import RegionRef, SourceOut, VerificationOut
 
 CATALOG_VERSION_KEY = "catalog_version"
@@ -169,6 +170,8 @@ class Snapshot:
     services: dict[str, ServiceRecord]
     ordered_services: tuple[ServiceRecord, ...] = field(default=())
     ordered_regions: tuple[str, ...] = field(default=())
+    # Generated demo providers currently loaded (pages show the "演示数据" banner when > 0).
+    sample_providers: int = 0
 
     def region(self, code: str, *, field: str | None = "region") -> RegionNode:
         """The region with ``code``, or :class:`NotFound` naming the parameter."""
@@ -288,7 +291,15 @@ def load_snapshot(session: Session) -> Snapshot:
         services=services,
         ordered_services=ordered,
         ordered_regions=tuple(regions),
+        sample_providers=_count_sample_providers(session),
     )
+
+
+def _count_sample_providers(session: Session) -> int:
+    count = session.exec(
+        select(func.count()).select_from(Location).where(col(Location.sample).is_(True))
+    ).one()
+    return int(count)
 
 
 def _load_services(session: Session) -> dict[str, ServiceRecord]:

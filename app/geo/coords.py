@@ -33,9 +33,12 @@ Storage decision: **one system, WGS-84** (:data:`STORAGE`).
        (no conversion) or GCJ-02 (same inverse).
     4. Navigation links convert once per link: forward formulas, closed-form.
 
-Distances use the haversine formula on a sphere of radius :data:`EARTH_RADIUS_M`
-(6 371 008.8 m, the IUGG mean radius R₁ = (2a + b)/3 of the GRS 80 / WGS-84 ellipsoid),
-the one radius both search backends must use.
+Distances use the haversine formula on a sphere of radius :data:`EARTH_RADIUS_M` =
+6 371 000 m, the radius Meilisearch uses for ``_geoRadius`` and ``_geoDistance`` (its geo code
+calls the ``geoutils`` crate's ``haversine_distance_to``, ``2.0 * 6371e3 * asin(...)``). Both
+search backends must agree to the millimetre on which points lie inside a radius and in what
+order, so this is the one radius everywhere (the IUGG mean radius, 6 371 008.8 m, differs by
+1.4 ppm: 7 mm over 5 km, enough to flip a point on the boundary).
 """
 
 from __future__ import annotations
@@ -47,8 +50,8 @@ from enum import StrEnum
 from typing import Final
 from urllib.parse import quote
 
-EARTH_RADIUS_M: Final = 6_371_008.8
-"""Mean earth radius in metres (IUGG R₁); the only radius used for distances."""
+EARTH_RADIUS_M: Final = 6_371_000.0
+"""Earth radius in metres, as Meilisearch uses it; the only radius used for distances."""
 
 # Krasovsky 1940 ellipsoid, as used by the public GCJ-02 algorithm.
 _KRASOVSKY_A: Final = 6378245.0

@@ -4,6 +4,13 @@ from app.models.amount import AmountSource, ServiceAmount
 from app.models.base import metadata
 from app.models.field_value import FieldValueSource, ServiceFieldValue
 from app.models.meta import DatasetMeta
+from app.models.provider import (
+    CorrectionReport,
+    Location,
+    LocationSource,
+    Organization,
+    ServiceAtLocation,
+)
 from app.models.region import Region
 from app.models.service import (
     Service,
@@ -19,13 +26,18 @@ __all__ = [
     "AmountSource",
     "Area",
     "Category",
+    "CorrectionReport",
     "DatasetMeta",
     "EditionSource",
     "FieldValueSource",
     "LifeEvent",
+    "Location",
+    "LocationSource",
+    "Organization",
     "Region",
     "Service",
     "ServiceAmount",
+    "ServiceAtLocation",
     "ServiceFieldValue",
     "ServiceLifeEvent",
     "ServiceSource",

@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter
 
-from app.routers import areas, eligibility, life_events, meta, regions, search, services
+from app.routers import (
+    areas,
+    eligibility,
+    life_events,
+    meta,
+    providers,
+    regions,
+    search,
+    services,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -12,7 +21,7 @@ def build_api_router() -> APIRouter:
     router = APIRouter()
     router.include_router(meta.router, prefix=API_PREFIX)
     resources = APIRouter(prefix=API_PREFIX)
-    for module in (areas, life_events, services, regions, search, eligibility):
+    for module in (areas, life_events, services, regions, search, providers, eligibility):
         resources.include_router(module.router)
     router.include_router(resources)
     return router

@@ -9,7 +9,6 @@ chains come from the in-memory catalogue snapshot).
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,30 +67,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 router = APIRouter(prefix="/eligibility", tags=["eligibility"])
-PRIVATE_PREFIXES = ("/api/v1/eligibility", "/eligibility")
-
-
-class AccessLogRedaction(logging.Filter):
-    """Keep answers out of the access log: eligibility lines lose query string and client.
-
-    Answers belong in POST bodies (never logged); a client that still puts them in a URL gets
-    a 405, and this filter keeps that URL's query string out of the log as well.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Redact uvicorn's ``client - "METHOD path HTTP/x" status`` line for private routes."""
-        args = record.args
-        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
-            path = args[2]
-            if path.startswith(PRIVATE_PREFIXES):
-                record.args = ("-", args[1], path.split("?", 1)[0], args[3], args[4])
-        return True
-
-
-def _install_log_redaction() -> None:
-    access = logging.getLogger("uvicorn.access")
-    if not any(isinstance(f, AccessLogRedaction) for f in access.filters):
-        access.addFilter(AccessLogRedaction())
 
 
 @dataclass
@@ -144,7 +119,6 @@ def install(app: FastAPI, settings: Settings) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    _install_log_redaction()
 
 
 def state_of(request: Request) -> EligibilityState:

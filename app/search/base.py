@@ -25,7 +25,7 @@ FACETS: dict[IndexName, tuple[str, ...]] = {
 # Attributes a filter may name, per index; values must be validated codes.
 FILTERABLE: dict[IndexName, tuple[str, ...]] = {
     "services": ("tier", "area", "category", "life_events", "scope"),
-    "providers": ("type", "county", "regions"),
+    "providers": ("type", "county", "regions", "services", "inclusive", "languages", "accessible"),
 }
 
 Document = dict[str, Any]
@@ -80,6 +80,33 @@ class SearchResult:
     backend: str
 
 
+@dataclass(frozen=True)
+class NearbyRequest:
+    """Providers around a WGS-84 point: within ``radius_m``, or the nearest ``limit``."""
+
+    lat: float
+    lng: float
+    radius_m: float | None
+    limit: int
+    filters: Filters
+
+
+@dataclass(frozen=True)
+class NearbyHit:
+    """A provider and its great-circle distance in metres."""
+
+    document: Document
+    distance_m: float
+
+
+@dataclass(frozen=True)
+class NearbyResult:
+    """Nearest first; ties broken by provider id."""
+
+    hits: list[NearbyHit]
+    backend: str
+
+
 class SearchBackend(Protocol):
     """What the API needs from a search engine."""
 
@@ -87,6 +114,10 @@ class SearchBackend(Protocol):
 
     async def search(self, request: SearchRequest) -> SearchResult:
         """Run a query; raise :class:`SearchUnavailable` if the engine cannot answer."""
+        ...
+
+    async def nearby(self, request: NearbyRequest) -> NearbyResult:
+        """Providers with a point, nearest first (ties by id), within the radius if given."""
         ...
 
     async def suggest(self, plan: QueryPlan, limit: int) -> list[Document]:

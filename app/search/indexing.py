@@ -1,16 +1,19 @@
 """Build backends from settings and keep their indexes in step with the catalogue.
 
 The database is the source of truth; indexes are derived. ``reindex`` rebuilds from a
-catalogue snapshot (into a fresh index, then swapped), and :func:`ensure_fresh` does so only
-when the index was built from an older ``catalog_version``.
+catalogue snapshot and the provider tables (into a fresh index, then swapped), and
+:func:`ensure_fresh` does so only when an index was built from an older ``catalog_version``.
 """
 
 from __future__ import annotations
 
 import logging
 
+from sqlalchemy import Engine
+
 from app.catalogue.snapshot import Snapshot
-from app.search.base import Document, SearchBackend
+from app.providers.documents import provider_documents
+from app.search.base import SearchBackend
 from app.search.documents import service_documents
 from app.search.embedded import EmbeddedBackend
 from app.search.meili import MeiliBackend
@@ -51,19 +54,17 @@ def prepare_text(settings: Settings, snap: Snapshot | None = None) -> Synonyms:
     return synonyms
 
 
-async def reindex(
-    backend: SearchBackend, snap: Snapshot, providers: list[Document] | None = None
-) -> None:
-    """Rebuild the services index (and providers, when given) from the catalogue."""
+async def reindex(backend: SearchBackend, snap: Snapshot, engine: Engine) -> None:
+    """Rebuild both indexes: services from the snapshot, providers from the database."""
     await backend.rebuild("services", service_documents(snap), snap.version)
-    if providers is not None:
-        await backend.rebuild("providers", providers, snap.version)
+    await backend.rebuild("providers", provider_documents(engine, snap), snap.version)
 
 
-async def ensure_fresh(backend: SearchBackend, snap: Snapshot) -> bool:
-    """Rebuild the services index if it was built from another catalogue version."""
-    if await backend.indexed_version("services") == snap.version:
+async def ensure_fresh(backend: SearchBackend, snap: Snapshot, engine: Engine) -> bool:
+    """Rebuild the indexes if either was built from another catalogue version."""
+    versions = {await backend.indexed_version(name) for name in ("services", "providers")}
+    if versions == {snap.version}:
         return False
     log.info("search index is behind catalogue version %s; rebuilding", snap.version)
-    await reindex(backend, snap)
+    await reindex(backend, snap, engine)
     return True

@@ -19,6 +19,7 @@ from typing import Any
 import aiohttp
 import orjson
 
+from app.geo.coords import haversine_m
 from app.search.base import (
     FACETS,
     FILTERABLE,
@@ -27,6 +28,9 @@ from app.search.base import (
     Filters,
     Hit,
     IndexName,
+    NearbyHit,
+    NearbyRequest,
+    NearbyResult,
     SearchRequest,
     SearchResult,
     SearchUnavailable,
@@ -52,6 +56,11 @@ SEARCHABLE: dict[IndexName, list[str]] = {
     "providers": ["name", "type_name", "pinyin", "region_names", "address"],
 }
 SNIPPET_FIELD: dict[IndexName, str] = {"services": "summary", "providers": "address"}
+GEO_ATTRIBUTES: dict[IndexName, tuple[str, ...]] = {
+    "services": (),
+    "providers": ("_geo", "has_geo"),
+}
+MAX_GEO_HITS = 1000
 
 
 class MeiliError(SearchUnavailable):
@@ -171,9 +180,20 @@ class MeiliBackend:
     def _settings(self, index: IndexName) -> dict[str, Any]:
         settings: dict[str, Any] = {
             "searchableAttributes": SEARCHABLE[index],
-            "filterableAttributes": list(dict.fromkeys((*FILTERABLE[index], *FACETS[index]))),
-            "sortableAttributes": ["rank"],
-            "rankingRules": ["words", "typo", "proximity", "attribute", "exactness", "rank:asc"],
+            "filterableAttributes": list(
+                dict.fromkeys((*FILTERABLE[index], *FACETS[index], *GEO_ATTRIBUTES[index]))
+            ),
+            "sortableAttributes": ["rank", "id", *GEO_ATTRIBUTES[index]],
+            # "sort" is inert without a sort parameter; geo queries (q="") sort by distance.
+            "rankingRules": [
+                "words",
+                "typo",
+                "proximity",
+                "attribute",
+                "exactness",
+                "sort",
+                "rank:asc",
+            ],
             "typoTolerance": {
                 "enabled": True,
                 "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9},
@@ -264,6 +284,36 @@ class MeiliBackend:
                 "snippet": _escape_marked(str(snippet)),
             },
         )
+
+    async def nearby(self, request: NearbyRequest) -> NearbyResult:
+        """``_geoRadius`` (or every located provider) sorted by ``_geoPoint``, then id."""
+        point = f"{request.lat:.7f}, {request.lng:.7f}"
+        filters = filter_expression(request.filters)
+        if request.radius_m is not None:
+            filters.append(f"_geoRadius({point}, {request.radius_m:.3f})")
+        else:
+            filters.append("has_geo = true")
+        body = {
+            "q": "",
+            "filter": filters,
+            "sort": [f"_geoPoint({point}):asc", "id:asc"],
+            "limit": min(request.limit, MAX_GEO_HITS),
+        }
+        payload = await self._request("POST", f"/indexes/{self.uid('providers')}/search", body)
+        if payload is None:
+            return NearbyResult([], self.name)
+        try:
+            hits = [
+                NearbyHit(doc, haversine_m(request.lat, request.lng, doc["lat"], doc["lng"]))
+                for doc in payload["hits"]
+            ]
+        except (KeyError, TypeError) as exc:
+            raise MeiliError("搜索服务返回了意外的结果") from exc
+        for hit in hits:
+            hit.document.pop("_geoDistance", None)
+        # Distances in our own (identical-radius) haversine; ties by id, as the embedded engine.
+        hits.sort(key=lambda h: (h.distance_m, str(h.document["id"])))
+        return NearbyResult(hits, self.name)
 
     async def suggest(self, plan: QueryPlan, limit: int) -> list[Document]:
         """Services whose name or pinyin starts like the query (Meilisearch prefix search)."""

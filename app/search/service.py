@@ -25,6 +25,8 @@ from app.search.base import (
     MAX_TOTAL_HITS,
     Filters,
     IndexName,
+    NearbyRequest,
+    NearbyResult,
     SearchBackend,
     SearchRequest,
     SearchResult,
@@ -166,6 +168,16 @@ class SearchService:
                 raise SearchDown(exc.message) from exc
             log.warning("search backend %s unavailable; using fallback", self.backend.name)
             return await self.fallback.search(request), True
+
+    async def nearby(self, request: NearbyRequest) -> tuple[NearbyResult, bool]:
+        """Providers near a point, and whether the fallback answered."""
+        try:
+            return await self.backend.nearby(request), False
+        except SearchUnavailable as exc:
+            if self.fallback is None:
+                raise SearchDown(exc.message) from exc
+            log.warning("search backend %s unavailable; using fallback", self.backend.name)
+            return await self.fallback.nearby(request), True
 
     async def search(self, snap: Snapshot, params: SearchParams) -> dict[str, Any]:
         """Run a search and return the API response body (a plain dict, fast to serialise)."""

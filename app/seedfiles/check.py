@@ -24,7 +24,13 @@ _FAR_FUTURE = dt.date.max
 def cross_check(bundle: SeedBundle) -> list[Problem]:
     """Run every cross-file check and return all problems found."""
     problems: list[Problem] = []
-    for check in (_check_sources, _check_taxonomy, _check_regions, _check_services):
+    for check in (
+        _check_sources,
+        _check_taxonomy,
+        _check_regions,
+        _check_services,
+        _check_providers,
+    ):
         problems.extend(check(bundle))
     return problems
 
@@ -196,3 +202,23 @@ def _overlapping(
         if any(later[0] < earlier[1] for earlier, later in itertools.pairwise(ranges)):
             bad.append(region)
     return sorted(bad)
+
+
+def _check_providers(bundle: SeedBundle) -> Iterator[Problem]:
+    from app.seedfiles.load import Problem
+
+    regions = {r.code for r in bundle.regions}
+    sources = {s.id for s in bundle.sources.sources}
+    for dup in _dupes(entry.id for _, entry in bundle.providers):
+        yield Problem("seed/providers", dup, "办理点编号重复")
+    for file, entry in bundle.providers:
+        if entry.region not in regions:
+            yield Problem(file, entry.id, f"地区 {entry.region} 不在区划表中")
+        for code in entry.services:
+            if code not in bundle.services:
+                yield Problem(file, entry.id, f"服务 {code} 不存在")
+        for sid in entry.sources:
+            if sid not in sources:
+                yield Problem(file, entry.id, f"来源 {sid} 未在 seed/sources/ 中登记")
+        if entry.verification.status.value == "sample":
+            yield Problem(file, entry.id, "示例数据不能放进种子文件（请用 qianfu demo 生成）")

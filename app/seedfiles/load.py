@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from app.providers.schema import ProviderEntry, ProvidersFile
 from app.seedfiles.regions import RegionRow, read_divisions, read_townships
 from app.seedfiles.schema import (
     ServiceFile,
@@ -52,6 +53,7 @@ class SeedBundle:
     services: dict[str, ServiceFile]
     service_files: dict[str, str]
     regions: list[RegionRow]
+    providers: list[tuple[str, ProviderEntry]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -169,6 +171,16 @@ def _load_regions(root: Path, problems: list[Problem]) -> list[RegionRow]:
     return rows
 
 
+def _load_providers(root: Path, problems: list[Problem]) -> list[tuple[str, ProviderEntry]]:
+    """Every ``seed/providers/*.yaml`` record, with the file it came from."""
+    out: list[tuple[str, ProviderEntry]] = []
+    for path in sorted((root / "providers").glob("*.yaml")):
+        part = _load_file(ProvidersFile, root, str(path.relative_to(root)), problems)
+        if part is not None:
+            out.extend((_rel(root, path), entry) for entry in part.providers)
+    return out
+
+
 def load_seed(root: Path) -> SeedBundle:
     """Load and validate every seed file; raise :class:`SeedError` listing all problems."""
     from app.seedfiles.check import cross_check
@@ -178,9 +190,10 @@ def load_seed(root: Path) -> SeedBundle:
     sources = _load_sources(root, problems)
     services, files = _load_services(root, problems)
     regions = _load_regions(root, problems)
+    providers = _load_providers(root, problems)
     if taxonomy is None or sources is None:
         raise SeedError(problems)
-    bundle = SeedBundle(root, taxonomy, sources, services, files, regions)
+    bundle = SeedBundle(root, taxonomy, sources, services, files, regions, providers)
     problems.extend(cross_check(bundle))
     if problems:
         raise SeedError(problems)

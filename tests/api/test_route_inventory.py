@@ -29,6 +29,12 @@ EXERCISES: dict[tuple[str, str], tuple[str, int]] = {
     ("GET", "/api/v1/search"): ("/api/v1/search?q=%E4%BD%8E%E4%BF%9D", 200),
     ("GET", "/api/v1/suggest"): ("/api/v1/suggest?q=%E6%B3%95%E5%BE%8B", 200),
     ("GET", "/search"): ("/search?q=%E4%BD%8E%E4%BF%9D", 200),
+    ("GET", "/api/v1/providers"): ("/api/v1/providers?type=legal_aid&region=520100", 200),
+    ("GET", "/api/v1/providers/nearby"): (
+        "/api/v1/providers/nearby?lat=26.58&lng=106.71&coordtype=gcj02&radius_m=5000",
+        200,
+    ),
+    ("GET", "/api/v1/providers/{provider_id}"): ("/api/v1/providers/gz-02b97c5ed1", 200),
     ("GET", "/"): ("/", 200),
     ("GET", "/areas/{code}"): ("/areas/veterans", 200),
     ("GET", "/services"): ("/services", 200),

@@ -6,7 +6,6 @@ real Meilisearch server started for the session (see tests/support/meilisearch.p
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.bootstrap import prepare_database, prepare_search
-from app.catalogue.snapshot import SnapshotCache
 from app.db import make_engine
 from app.main import create_app
-from app.search.indexing import build_backend, prepare_text
-from app.search.sample_providers import sample_providers
 from app.settings import Settings
 from tests.conftest import make_settings
 from tests.support.meilisearch import MeiliServer, start_meilisearch
@@ -44,6 +40,7 @@ def search_base_settings(
     """A SQLite catalogue with the overlay seed (it has a county-only service), migrated."""
     tmp = tmp_path_factory.mktemp("search-db")
     settings = make_settings(f"sqlite:///{tmp / 'qianfu.db'}", tmp, seed_dir=overlay_seed_dir)
+    settings = settings.model_copy(update={"demo": True, "demo_providers": CONTRACT_PROVIDERS})
     engine = make_engine(settings)
     prepare_database(settings, engine)
     engine.dispose()
@@ -65,24 +62,13 @@ def backend_settings(base: Settings, backend: str, meili: MeiliServer | None) ->
     )
 
 
-def index_everything(settings: Settings, providers: int = CONTRACT_PROVIDERS) -> None:
-    """Rebuild services from the catalogue and load a deterministic sample provider set."""
+def index_everything(settings: Settings) -> None:
+    """Rebuild both indexes from the database (catalogue and the sample providers in it)."""
     engine = make_engine(settings)
     try:
         prepare_search(settings, engine, force=True)
-        snapshot = SnapshotCache(engine, 0).refresh()
     finally:
         engine.dispose()
-
-    async def load() -> None:
-        backend = build_backend(settings, prepare_text(settings, snapshot))
-        try:
-            docs = sample_providers(snapshot, providers)
-            await backend.rebuild("providers", docs, snapshot.version)
-        finally:
-            await backend.aclose()
-
-    asyncio.run(load())
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -88,7 +88,7 @@ def test_fallback_to_embedded_when_meilisearch_stops(search_base_settings: Setti
         settings = backend_settings(search_base_settings, "meilisearch", server).model_copy(
             update={"search_fallback": True}
         )
-        index_everything(settings, providers=50)
+        index_everything(settings)
         with TestClient(create_app(settings)) as client:
             live = client.get(SEARCH, params={"q": "低保"}).json()
             assert live["backend"] == "meilisearch"

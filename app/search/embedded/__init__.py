@@ -10,8 +10,17 @@ import os
 import threading
 from pathlib import Path
 
-from app.search.base import Document, IndexName, SearchRequest, SearchResult, SearchUnavailable
+from app.search.base import (
+    Document,
+    IndexName,
+    NearbyRequest,
+    NearbyResult,
+    SearchRequest,
+    SearchResult,
+    SearchUnavailable,
+)
 from app.search.embedded.engine import run_query, suggest
+from app.search.embedded.geo import nearby
 from app.search.embedded.index import LoadedIndex, build_index, load_index_file, write_index_file
 from app.search.text import QueryPlan
 
@@ -56,6 +65,12 @@ class EmbeddedBackend:
         if not self.path.exists():
             raise SearchUnavailable("搜索索引尚未建立，请运行 qianfu reindex")
         return run_query(self.index(request.index), request)
+
+    async def nearby(self, request: NearbyRequest) -> NearbyResult:
+        """Providers near a point, from the in-memory coordinate arrays."""
+        if not self.path.exists():
+            raise SearchUnavailable("搜索索引尚未建立，请运行 qianfu reindex")
+        return nearby(self.index("providers"), request)
 
     async def suggest(self, plan: QueryPlan, limit: int) -> list[Document]:
         """Service documents for search-as-you-type."""

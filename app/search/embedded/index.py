@@ -121,6 +121,22 @@ class LoadedIndex:
         return len(self.documents)
 
     @cached_property
+    def geo_lat(self) -> npt.NDArray[np.float64]:
+        """Latitude per document (NaN where the provider has no point)."""
+        return np.array(
+            [d["lat"] if d.get("lat") is not None else np.nan for d in self.documents],
+            dtype=np.float64,
+        )
+
+    @cached_property
+    def geo_lng(self) -> npt.NDArray[np.float64]:
+        """Longitude per document (NaN where the provider has no point)."""
+        return np.array(
+            [d["lng"] if d.get("lng") is not None else np.nan for d in self.documents],
+            dtype=np.float64,
+        )
+
+    @cached_property
     def rank_scale(self) -> float:
         """Divisor that keeps the catalogue-order tie-breaker below one point of score."""
         return float(self.rank.max()) + 1.0 if self.rank.size else 1.0
@@ -134,11 +150,20 @@ class LoadedIndex:
         return dict(out)
 
 
+def attribute_value(value: object) -> str:
+    """A filter value as text; booleans as ``true``/``false`` (as Meilisearch writes them)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def _attribute_values(document: Document, attribute: str) -> list[str]:
     value = document.get(attribute)
     if value is None or value == "":
         return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    if isinstance(value, list):
+        return [attribute_value(v) for v in value]
+    return [attribute_value(value)]
 
 
 def build_index(name: IndexName, documents: Sequence[Document]) -> LoadedIndex:

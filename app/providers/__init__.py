@@ -1,0 +1,1 @@
+"""Providers: where residents go for a service (HSDS organisations and locations)."""

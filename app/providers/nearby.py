@@ -1,0 +1,234 @@
+"""Nearby providers: validate the point, ask the search backend, shape each hit for people.
+
+Knows nothing about HTTP. The point arrives in the caller's coordinate system and is
+converted to storage (WGS-84) before it reaches a backend; it is never stored or logged.
+"Open now" and the next opening are computed here, from one clock, so both backends give
+the same answer for the same query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from app.catalogue.snapshot import Snapshot
+from app.domain import PROVIDER_TYPES, VERIFICATION_LABELS, VerificationStatus
+from app.errors import NotFound, QianfuError
+from app.geo.coords import (
+    CoordType,
+    InvalidCoordinate,
+    from_storage,
+    in_guizhou,
+    to_storage,
+    validate_point,
+)
+from app.providers.opening import opening_state
+from app.search.base import Filters, NearbyRequest, NearbyResult
+from app.search.service import SearchService
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+MAX_RADIUS_M = 50_000.0
+# With "open now", the backend is asked for this many times ``limit`` candidates at first.
+OPEN_NOW_OVERFETCH = 4
+MAX_CANDIDATES = 1000
+OUTSIDE_GUIZHOU_NOTE = (
+    "所给位置不在贵州省范围内：本目录只收录贵州省的办理点，结果可能为空或距离很远"
+)
+
+
+class NearbyInputError(QianfuError):
+    """A nearby query we refuse; the message never repeats the submitted coordinates."""
+
+    def __init__(self, code: str, message: str, field: str) -> None:
+        super().__init__(message, field=field)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class NearbyParams:
+    """What the caller asked for (codes already match their patterns)."""
+
+    lat: float
+    lng: float
+    coordtype: CoordType = CoordType.WGS84
+    radius_m: float | None = None
+    limit: int = DEFAULT_LIMIT
+    types: tuple[str, ...] = ()
+    service: str | None = None
+    region: str | None = None
+    inclusive: bool | None = None
+    accessible: bool | None = None
+    language: str | None = None
+    open_now: bool = False
+
+
+def _check_point(params: NearbyParams) -> None:
+    try:
+        validate_point(params.lat, params.lng)
+    except InvalidCoordinate as exc:
+        field = "lat" if not (math.isfinite(params.lat) and -90 <= params.lat <= 90) else "lng"
+        message = (
+            "纬度必须是 -90 到 90 之间的数字"
+            if field == "lat"
+            else "经度必须是 -180 到 180 之间的数字"
+        )
+        raise NearbyInputError("invalid_coordinates", message, field) from exc
+
+
+def _check_window(params: NearbyParams) -> None:
+    if params.radius_m is not None and not (
+        math.isfinite(params.radius_m) and 0 < params.radius_m <= MAX_RADIUS_M
+    ):
+        raise NearbyInputError(
+            "invalid_radius", f"radius_m 必须大于 0 且不超过 {int(MAX_RADIUS_M)} 米", "radius_m"
+        )
+    if not 1 <= params.limit <= MAX_LIMIT:
+        raise NearbyInputError("invalid_limit", f"limit 必须在 1 到 {MAX_LIMIT} 之间", "limit")
+
+
+def build_filters(snap: Snapshot, params: NearbyParams) -> Filters:
+    """Backend filters from validated codes; unknown codes are clear 4xx errors."""
+    any_of: dict[str, tuple[str, ...]] = {}
+    for kind in params.types:
+        if kind not in PROVIDER_TYPES:
+            raise NearbyInputError("unknown_type", f"未知的办理点类型 {kind}", "type")
+    if params.types:
+        any_of["type"] = tuple(dict.fromkeys(params.types))
+    if params.service is not None:
+        if params.service not in snap.services:
+            raise NotFound("service", f"服务 {params.service}", field="service")
+        any_of["services"] = (params.service,)
+    if params.region is not None:
+        any_of["regions"] = (snap.region(params.region).code,)
+    if params.inclusive is not None:
+        any_of["inclusive"] = ("true" if params.inclusive else "false",)
+    if params.accessible is not None:
+        any_of["accessible"] = ("true" if params.accessible else "false",)
+    if params.language is not None:
+        any_of["languages"] = (params.language,)
+    return Filters(any_of)
+
+
+def build_request(snap: Snapshot, params: NearbyParams) -> NearbyRequest:
+    """Validate ``params`` and express them in storage coordinates for a backend."""
+    _check_point(params)
+    _check_window(params)
+    lat, lng = to_storage(params.lat, params.lng, params.coordtype)
+    limit = params.limit
+    if params.open_now:
+        limit = min(MAX_CANDIDATES, limit * OPEN_NOW_OVERFETCH)
+    return NearbyRequest(lat, lng, params.radius_m, limit, build_filters(snap, params))
+
+
+def point_out(lat: float | None, lng: float | None, coordtype: CoordType) -> dict[str, Any] | None:
+    """A stored point in the caller's system (None stays None: "位置待核实")."""
+    if lat is None or lng is None:
+        return None
+    out_lat, out_lng = from_storage(lat, lng, coordtype)
+    return {"lat": round(out_lat, 6), "lng": round(out_lng, 6), "coordtype": coordtype.value}
+
+
+def verification_of(doc: dict[str, Any]) -> dict[str, Any]:
+    """The public verification block from a provider document."""
+    status = VerificationStatus(doc.get("verification") or "unverified")
+    return {
+        "status": status.value,
+        "label": VERIFICATION_LABELS[status],
+        "checked_on": doc.get("verified_on"),
+        "note": None,
+    }
+
+
+def hit_out(
+    doc: dict[str, Any], distance_m: float, coordtype: CoordType, now: dt.datetime
+) -> dict[str, Any]:
+    """One nearby result: who, where, how far, whether open, and whether it is sample data."""
+    state = opening_state(doc.get("hours"), doc.get("status", "open"), now)
+    return {
+        "id": doc["id"],
+        "name": doc["name"],
+        "type": {"code": doc["type"], "name": doc["type_name"]},
+        "address": doc.get("address") or None,
+        "county": {"code": doc["county"], "name": doc["county_name"]},
+        "location": point_out(doc.get("lat"), doc.get("lng"), coordtype),
+        "distance_m": round(distance_m),
+        "phone": doc.get("phone"),
+        "inclusive": doc.get("inclusive"),
+        "status": doc.get("status", "open"),
+        "open_now": state.open_now,
+        "opens_at": state.opens_at,
+        "closes_at": state.closes_at,
+        "hours_label": state.label,
+        "services": doc.get("services", []),
+        "verification": verification_of(doc),
+        "sample": bool(doc.get("sample", False)),
+        "url": f"/providers/{doc['id']}",
+    }
+
+
+def shape(
+    params: NearbyParams,
+    result: NearbyResult,
+    *,
+    degraded: bool,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """The response body: nearest first, ``open_now`` applied, a note for points elsewhere."""
+    items: list[dict[str, Any]] = []
+    for hit in result.hits:
+        item = hit_out(hit.document, hit.distance_m, params.coordtype, now)
+        if params.open_now and item["open_now"] is not True:
+            continue
+        items.append(item)
+        if len(items) == params.limit:
+            break
+    inside = in_guizhou(params.lat, params.lng)
+    return {
+        "items": items,
+        "total": len(items),
+        "coordtype": params.coordtype.value,
+        "radius_m": params.radius_m,
+        "limit": params.limit,
+        "in_guizhou": inside,
+        "note": None if inside else OUTSIDE_GUIZHOU_NOTE,
+        "as_of": now.isoformat(timespec="seconds"),
+        "backend": result.backend,
+        "degraded": degraded,
+        "contains_sample": any(item["sample"] for item in items),
+    }
+
+
+def needs_more(params: NearbyParams, request: NearbyRequest, result: NearbyResult) -> bool:
+    """With "open now", too few open hits from a full batch: ask again for more candidates."""
+    if not params.open_now or request.limit >= MAX_CANDIDATES:
+        return False
+    return len(result.hits) >= request.limit
+
+
+def widened(request: NearbyRequest) -> NearbyRequest:
+    """The same request for more candidates."""
+    return NearbyRequest(
+        request.lat,
+        request.lng,
+        request.radius_m,
+        min(MAX_CANDIDATES, request.limit * 4),
+        request.filters,
+    )
+
+
+async def find_nearby(
+    search: SearchService, snap: Snapshot, params: NearbyParams, now: dt.datetime
+) -> dict[str, Any]:
+    """Run a nearby query (widening the candidate set when "open now" filters many out)."""
+    request = build_request(snap, params)
+    result, degraded = await search.nearby(request)
+    body = shape(params, result, degraded=degraded, now=now)
+    while len(body["items"]) < params.limit and needs_more(params, request, result):
+        request = widened(request)
+        result, again = await search.nearby(request)
+        degraded = degraded or again
+        body = shape(params, result, degraded=degraded, now=now)
+    return body

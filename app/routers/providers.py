@@ -1,0 +1,171 @@
+"""Providers: the directory list, one provider, and nearby queries (JSON API)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.catalogue.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.deps import (
+    REGION_CODE_PATTERN,
+    SLUG_QUERY_PATTERN,
+    CatalogueDep,
+    CursorQuery,
+    LimitQuery,
+    NowDep,
+    SessionDep,
+)
+from app.domain import ProviderType
+from app.geo.coords import CoordType
+from app.providers import directory
+from app.providers import nearby as geo
+from app.responses import ERROR_RESPONSES
+from app.routers.search import SEARCH_RESPONSES, search_service
+from app.schemas import ErrorBody
+
+router = APIRouter(prefix="/providers", tags=["providers"])
+
+TypeQuery = Annotated[
+    list[ProviderType] | None,
+    Query(
+        max_length=10,
+        description="办理点类型代码，可重复，如 type=childcare&type=kindergarten（见 /api/v1）",
+    ),
+]
+ServiceQuery = Annotated[
+    str | None,
+    Query(pattern=SLUG_QUERY_PATTERN, max_length=64, description="只列出办理该服务的办理点"),
+]
+RegionFilter = Annotated[
+    str | None,
+    Query(pattern=REGION_CODE_PATTERN, description="地区代码（含下级地区），如 520102"),
+]
+InclusiveQuery = Annotated[bool | None, Query(description="true 只要普惠性机构")]
+CoordTypeQuery = Annotated[
+    CoordType,
+    Query(
+        description="坐标系：wgs84（GPS，默认）、gcj02（微信、高德、腾讯）、bd09（百度）；"
+        "输入和输出的坐标都用这个坐标系"
+    ),
+]
+ProviderId = Annotated[
+    str, Path(pattern=SLUG_QUERY_PATTERN, max_length=64, description="办理点编号")
+]
+NEARBY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **SEARCH_RESPONSES,
+    422: {
+        "model": ErrorBody,
+        "description": "经纬度超出范围或不是有限数字（invalid_coordinates）、未知坐标系"
+        "（invalid_coordtype）、半径不合法（invalid_radius）、条数越界、未知类型（unknown_type）"
+        "；错误信息不回显所填坐标",
+    },
+}
+
+
+def _json(body: dict[str, Any], cache: str) -> Response:
+    return Response(
+        orjson.dumps(body), media_type="application/json", headers={"Cache-Control": cache}
+    )
+
+
+def _types(values: list[ProviderType] | None) -> tuple[str, ...]:
+    return tuple(v.value for v in values or ())
+
+
+@router.get("", summary="办理点列表", responses=ERROR_RESPONSES)
+def list_providers(
+    snap: CatalogueDep,
+    session: SessionDep,
+    now: NowDep,
+    type: TypeQuery = None,
+    service: ServiceQuery = None,
+    region: RegionFilter = None,
+    inclusive: InclusiveQuery = None,
+    sample: Annotated[
+        bool | None, Query(description="true 只看示例数据，false 只看真实记录")
+    ] = None,
+    coordtype: CoordTypeQuery = CoordType.WGS84,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Response:
+    """按类型、服务、地区（含下级）、普惠筛选办理点，按编号分页。
+
+    没有坐标的办理点 location 为 null（“位置待核实”）；示例数据 sample 为 true。
+    """
+    filters = directory.ProviderFilters(_types(type), service, region, inclusive, sample)
+    page = directory.list_providers(
+        session, snap, filters, limit=limit, cursor=cursor, now=now, coordtype=coordtype
+    )
+    return _json(page, "public, max-age=60")
+
+
+@router.get("/nearby", summary="附近的办理点", responses=NEARBY_RESPONSES)
+async def nearby(
+    request: Request,
+    snap: CatalogueDep,
+    now: NowDep,
+    lat: Annotated[
+        float, Query(ge=-90, le=90, allow_inf_nan=False, description="纬度（按 coordtype）")
+    ],
+    lng: Annotated[
+        float, Query(ge=-180, le=180, allow_inf_nan=False, description="经度（按 coordtype）")
+    ],
+    coordtype: CoordTypeQuery = CoordType.WGS84,
+    radius_m: Annotated[
+        float | None,
+        Query(
+            gt=0,
+            le=geo.MAX_RADIUS_M,
+            allow_inf_nan=False,
+            description=f"半径（米），不超过 {int(geo.MAX_RADIUS_M)}；不传则返回最近的 limit 个",
+        ),
+    ] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description=f"最多返回条数，1–{MAX_LIMIT}")
+    ] = DEFAULT_LIMIT,
+    type: TypeQuery = None,
+    service: ServiceQuery = None,
+    region: RegionFilter = None,
+    inclusive: InclusiveQuery = None,
+    accessible: Annotated[bool | None, Query(description="true 只要有无障碍设施的")] = None,
+    language: Annotated[
+        str | None, Query(min_length=1, max_length=10, description="服务语言，如 苗语")
+    ] = None,
+    open_now: Annotated[bool, Query(description="true 只要现在开放的")] = False,
+) -> Response:
+    """按距离由近到远返回办理点（距离为整数米，相同距离按编号排序），附“现在是否开放/何时开放”。
+
+    位置只用于本次查询：不保存，访问日志不记录查询参数。所给位置在贵州省外时照常查询，
+    并在 note 中说明。
+    """
+    params = geo.NearbyParams(
+        lat=lat,
+        lng=lng,
+        coordtype=coordtype,
+        radius_m=radius_m,
+        limit=limit,
+        types=_types(type),
+        service=service,
+        region=region,
+        inclusive=inclusive,
+        accessible=accessible,
+        language=language,
+        open_now=open_now,
+    )
+    body = await geo.find_nearby(search_service(request), snap, params, now)
+    return _json(body, "private, no-store")
+
+
+@router.get("/{provider_id}", summary="办理点详情", responses=ERROR_RESPONSES)
+def get_provider(
+    snap: CatalogueDep,
+    session: SessionDep,
+    now: NowDep,
+    provider_id: ProviderId,
+    coordtype: CoordTypeQuery = CoordType.WGS84,
+) -> Response:
+    """地址、坐标（按 coordtype）、电话、开放时间（含节假日和调休）、导航链接、来源和核实日期。"""
+    body = directory.provider_detail(session, snap, provider_id, now=now, coordtype=coordtype)
+    return _json(body, "public, max-age=60")

@@ -1,0 +1,362 @@
+"""One geo contract for both backends: ``GET /api/v1/providers/nearby`` on embedded and Meilisearch.
+
+Each backend must return exactly what a brute-force reference computes from the database:
+the same providers in the same order (nearest first, one earth radius, ties by id), the same
+integer distances, filters applied alike, and "open now" from one pinned clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.bootstrap import prepare_database
+from app.catalogue.snapshot import Snapshot, SnapshotCache
+from app.db import make_engine
+from app.deps import now as now_dependency
+from app.domain import VerificationStatus
+from app.geo.coords import CoordType, from_storage, haversine_m, to_storage
+from app.main import create_app
+from app.providers.documents import provider_documents
+from app.providers.opening import opening_state
+from app.providers.sample import SAMPLE_SOURCE
+from app.providers.schema import Point, ProviderEntry
+from app.providers.store import store_providers
+from app.search.base import Document
+from app.seedfiles.schema import Verification
+from app.settings import Settings
+from tests.conftest import make_settings
+from tests.search.conftest import BACKENDS, backend_settings, index_everything
+
+NEARBY = "/api/v1/providers/nearby"
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+WORKDAY_MORNING = dt.datetime(2026, 10, 12, 10, 0, tzinfo=SHANGHAI)  # a Monday
+MAKEUP_SATURDAY = dt.datetime(2026, 10, 10, 10, 0, tzinfo=SHANGHAI)  # 调休 working Saturday
+NATIONAL_DAY = dt.datetime(2026, 10, 1, 10, 0, tzinfo=SHANGHAI)  # statutory holiday
+SUNDAY_EVENING = dt.datetime(2026, 10, 11, 21, 0, tzinfo=SHANGHAI)
+CLOCKS = [WORKDAY_MORNING, MAKEUP_SATURDAY, NATIONAL_DAY, SUNDAY_EVENING]
+
+TIE_POINT = (26.5830, 106.7130)  # WGS-84, in 贵阳 (three providers share it exactly)
+_SAMPLE = Verification(status=VerificationStatus.SAMPLE, note="测试用示例")
+_OFFICE: dict[str, object] = {
+    d: ["09:00-12:00", "14:00-17:30"] for d in ("mon", "tue", "wed", "thu", "fri")
+} | {"holidays": "closed"}
+
+
+def _entry(pid: str, point: tuple[float, float] | None, **extra: Any) -> ProviderEntry:
+    return ProviderEntry(
+        id=pid,
+        name=f"测试办理点{pid[-1]}（示例）",
+        type="legal_aid",
+        region="520103",
+        location=Point(lat=point[0], lng=point[1], coordtype=CoordType.WGS84) if point else None,
+        hours=_OFFICE,
+        sources=[SAMPLE_SOURCE],
+        verification=_SAMPLE,
+        **extra,
+    )
+
+
+EXTRA_PROVIDERS = [
+    _entry("geo-tie-c", TIE_POINT),
+    _entry("geo-tie-a", TIE_POINT, languages=["普通话", "苗语"]),
+    _entry("geo-tie-b", TIE_POINT, accessibility=["无障碍通道"]),
+    _entry("geo-nowhere-x", None),  # no point: listed by region, never in distance results
+]
+
+
+@pytest.fixture(scope="module")
+def geo_base(tmp_path_factory: pytest.TempPathFactory, overlay_seed_dir: Path) -> Settings:
+    """A catalogue with 400 generated providers plus the hand-made ones above."""
+    tmp = tmp_path_factory.mktemp("geo-db")
+    settings = make_settings(
+        f"sqlite:///{tmp / 'qianfu.db'}",
+        tmp,
+        seed_dir=overlay_seed_dir,
+        demo=True,
+        demo_providers=400,
+    )
+    engine = make_engine(settings)
+    try:
+        prepare_database(settings, engine)
+        store_providers(engine, EXTRA_PROVIDERS, origin="import")
+    finally:
+        engine.dispose()
+    return settings
+
+
+@pytest.fixture(scope="module")
+def reference(geo_base: Settings) -> tuple[Snapshot, list[Document]]:
+    """The catalogue snapshot and every provider document, straight from the database."""
+    engine = make_engine(geo_base)
+    try:
+        snap = SnapshotCache(engine, 0).refresh()
+        return snap, provider_documents(engine, snap)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def geo_client(request: pytest.FixtureRequest, geo_base: Settings) -> Iterator[TestClient]:
+    meili = request.getfixturevalue("meili_server") if request.param == "meilisearch" else None
+    settings = backend_settings(geo_base, request.param, meili)
+    index_everything(settings)
+    app = create_app(settings)
+    app.dependency_overrides[now_dependency] = lambda: WORKDAY_MORNING
+    with TestClient(app) as client:
+        yield client
+
+
+def _pin(client: TestClient, moment: dt.datetime) -> None:
+    app: Any = client.app
+    app.dependency_overrides[now_dependency] = lambda: moment
+
+
+def _expected(
+    docs: list[Document],
+    lat: float,
+    lng: float,
+    *,
+    radius_m: float | None = None,
+    limit: int = 20,
+    keep: Any = None,
+    open_at: dt.datetime | None = None,
+) -> list[tuple[str, int]]:
+    """Brute force over every document: haversine, filter, sort by (distance, id)."""
+    rows = []
+    for doc in docs:
+        if doc["lat"] is None or (keep is not None and not keep(doc)):
+            continue
+        distance = haversine_m(lat, lng, doc["lat"], doc["lng"])
+        if radius_m is not None and distance > radius_m:
+            continue
+        if open_at is not None and not _open(doc, open_at):
+            continue
+        rows.append((distance, doc["id"]))
+    rows.sort()
+    return [(pid, round(distance)) for distance, pid in rows[:limit]]
+
+
+def _open(doc: Document, moment: dt.datetime) -> bool:
+    return opening_state(doc["hours"], doc["status"], moment).open_now is True
+
+
+def _got(client: TestClient, **params: Any) -> list[tuple[str, int]]:
+    response = client.get(NEARBY, params=params)
+    assert response.status_code == 200, response.text
+    return [(item["id"], item["distance_m"]) for item in response.json()["items"]]
+
+
+def _points(snap: Snapshot, count: int = 25) -> list[tuple[float, float]]:
+    """Deterministic WGS-84 points around county seats (where the sample providers are)."""
+    rng = random.Random(7)
+    seats = sorted(
+        (r for r in snap.regions.values() if r.level == "county" and r.lat is not None),
+        key=lambda r: r.code,
+    )
+    points = []
+    for county in rng.sample(seats, count):
+        assert county.lat is not None
+        assert county.lng is not None
+        lat, lng = to_storage(county.lat, county.lng, CoordType.GCJ02)
+        lat += rng.uniform(-0.03, 0.03)
+        lng += rng.uniform(-0.03, 0.03)
+        points.append((round(lat, 6), round(lng, 6)))
+    return points
+
+
+def test_radius_and_nearest_match_the_reference(
+    geo_client: TestClient, reference: tuple[Snapshot, list[Document]]
+) -> None:
+    snap, docs = reference
+    compared = 0
+    for lat, lng in _points(snap):
+        expected = _expected(docs, lat, lng, radius_m=5000, limit=100)
+        assert _got(geo_client, lat=lat, lng=lng, radius_m=5000, limit=100) == expected
+        nearest = _expected(docs, lat, lng, limit=20)
+        assert _got(geo_client, lat=lat, lng=lng, limit=20) == nearest
+        assert len(nearest) == 20
+        compared += len(expected)
+    assert compared > 50, "the points must actually have providers around them"
+
+
+@pytest.mark.parametrize(
+    ("params", "keep"),
+    [
+        ({"type": "kindergarten"}, lambda d: d["type"] == "kindergarten"),
+        (
+            {"type": ["childcare", "kindergarten"]},
+            lambda d: d["type"] in {"childcare", "kindergarten"},
+        ),
+        ({"service": "legal-aid"}, lambda d: "legal-aid" in d["services"]),
+        ({"inclusive": "true"}, lambda d: d["inclusive"] is True),
+        ({"accessible": "true"}, lambda d: d["accessible"] is True),
+        ({"language": "苗语"}, lambda d: "苗语" in d["languages"]),
+        ({"region": "520100"}, lambda d: "520100" in d["regions"]),
+    ],
+)
+def test_filters_match_the_reference(
+    geo_client: TestClient,
+    reference: tuple[Snapshot, list[Document]],
+    params: dict[str, Any],
+    keep: Any,
+) -> None:
+    snap, docs = reference
+    for lat, lng in [*_points(snap, 6), TIE_POINT]:
+        expected = _expected(docs, lat, lng, radius_m=20_000, limit=50, keep=keep)
+        assert _got(geo_client, lat=lat, lng=lng, radius_m=20_000, limit=50, **params) == expected
+        expected = _expected(docs, lat, lng, limit=10, keep=keep)
+        assert _got(geo_client, lat=lat, lng=lng, limit=10, **params) == expected
+
+
+def test_equal_distances_are_ordered_by_id(geo_client: TestClient) -> None:
+    lat, lng = TIE_POINT
+    got = _got(geo_client, lat=lat, lng=lng, radius_m=10)
+    assert got == [("geo-tie-a", 0), ("geo-tie-b", 0), ("geo-tie-c", 0)]
+    assert [pid for pid, _ in _got(geo_client, lat=lat, lng=lng, limit=3)] == [
+        "geo-tie-a",
+        "geo-tie-b",
+        "geo-tie-c",
+    ]
+
+
+@pytest.mark.parametrize("moment", CLOCKS, ids=lambda m: m.strftime("%Y-%m-%d-%H%M"))
+def test_open_now_uses_the_pinned_clock(
+    geo_client: TestClient, reference: tuple[Snapshot, list[Document]], moment: dt.datetime
+) -> None:
+    snap, docs = reference
+    _pin(geo_client, moment)
+    try:
+        for lat, lng in [*_points(snap, 5), TIE_POINT]:
+            expected = _expected(docs, lat, lng, limit=15, open_at=moment)
+            assert _got(geo_client, lat=lat, lng=lng, limit=15, open_now="true") == expected
+            body = geo_client.get(NEARBY, params={"lat": lat, "lng": lng, "limit": 5}).json()
+            assert body["as_of"].startswith(moment.strftime("%Y-%m-%dT%H:%M"))
+    finally:
+        _pin(geo_client, WORKDAY_MORNING)
+
+
+def test_office_hours_follow_the_official_calendar(geo_client: TestClient) -> None:
+    """The tie providers keep office hours: open on a 调休 Saturday, closed on 国庆."""
+    lat, lng = TIE_POINT
+    expectations = {
+        WORKDAY_MORNING: True,
+        MAKEUP_SATURDAY: True,
+        NATIONAL_DAY: False,
+        SUNDAY_EVENING: False,
+    }
+    for moment, is_open in expectations.items():
+        _pin(geo_client, moment)
+        try:
+            items = geo_client.get(NEARBY, params={"lat": lat, "lng": lng, "radius_m": 1}).json()[
+                "items"
+            ]
+        finally:
+            _pin(geo_client, WORKDAY_MORNING)
+        assert [i["open_now"] for i in items] == [is_open] * 3, moment
+    _pin(geo_client, NATIONAL_DAY)
+    try:
+        item = geo_client.get(NEARBY, params={"lat": lat, "lng": lng, "radius_m": 1}).json()[
+            "items"
+        ][0]
+    finally:
+        _pin(geo_client, WORKDAY_MORNING)
+    assert item["opens_at"] == "2026-10-08T09:00+08:00", "first working day after 国庆"
+    assert "国庆" in item["hours_label"] or "开放" in item["hours_label"]
+
+
+def test_coordinate_systems_in_and_out(geo_client: TestClient) -> None:
+    lat, lng = TIE_POINT
+    for system in (CoordType.GCJ02, CoordType.BD09):
+        q_lat, q_lng = from_storage(lat, lng, system)
+        body = geo_client.get(
+            NEARBY,
+            params={"lat": q_lat, "lng": q_lng, "coordtype": system.value, "radius_m": 5},
+        ).json()
+        assert [i["id"] for i in body["items"]] == ["geo-tie-a", "geo-tie-b", "geo-tie-c"]
+        assert all(i["distance_m"] == 0 for i in body["items"])
+        location = body["items"][0]["location"]
+        assert location["coordtype"] == system.value
+        assert math.isclose(location["lat"], q_lat, abs_tol=2e-6)
+        assert math.isclose(location["lng"], q_lng, abs_tol=2e-6)
+        assert body["coordtype"] == system.value
+
+
+def test_providers_without_a_point_never_appear(geo_client: TestClient) -> None:
+    lat, lng = TIE_POINT
+    ids = [pid for pid, _ in _got(geo_client, lat=lat, lng=lng, limit=100, type="legal_aid")]
+    assert "geo-nowhere-x" not in ids
+    listed = geo_client.get("/api/v1/providers", params={"region": "520103", "limit": 100})
+    assert "geo-nowhere-x" in {i["id"] for i in listed.json()["items"]}
+
+
+def test_every_hit_carries_the_sample_flag(geo_client: TestClient) -> None:
+    lat, lng = TIE_POINT
+    body = geo_client.get(NEARBY, params={"lat": lat, "lng": lng, "limit": 30}).json()
+    assert body["contains_sample"] is True
+    for item in body["items"]:
+        assert item["sample"] is True
+        assert item["verification"]["status"] == "sample"
+        assert item["phone"] is None
+
+
+def test_a_point_outside_guizhou_is_answered_and_explained(geo_client: TestClient) -> None:
+    beijing = {"lat": 39.9042, "lng": 116.4074}
+    near = geo_client.get(NEARBY, params={**beijing, "radius_m": 5000}).json()
+    assert near["items"] == []
+    assert near["in_guizhou"] is False
+    assert "贵州" in near["note"]
+    far = geo_client.get(NEARBY, params={**beijing, "limit": 3}).json()
+    assert len(far["items"]) == 3
+    assert all(item["distance_m"] > 1_000_000 for item in far["items"])
+    inside = geo_client.get(NEARBY, params={"lat": TIE_POINT[0], "lng": TIE_POINT[1]}).json()
+    assert inside["in_guizhou"] is True
+    assert inside["note"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "code", "field"),
+    [
+        ({"lat": "91.2345678", "lng": "106.7654321"}, 422, "invalid_coordinates", "lat"),
+        ({"lat": "-90.5432109", "lng": "106.7654321"}, 422, "invalid_coordinates", "lat"),
+        ({"lat": "26.5432109", "lng": "180.0123456"}, 422, "invalid_coordinates", "lng"),
+        ({"lat": "NaN", "lng": "106.7654321"}, 422, "invalid_coordinates", "lat"),
+        ({"lat": "26.5432109", "lng": "Infinity"}, 422, "invalid_coordinates", "lng"),
+        ({"lat": "26.5432109", "lng": "-inf"}, 422, "invalid_coordinates", "lng"),
+        ({"lat": "北纬26.5432109", "lng": "106.7654321"}, 422, "invalid_coordinates", "lat"),
+        ({"lat": None}, 422, "missing_parameter", "lat"),
+        ({"coordtype": "wgs-84"}, 422, "invalid_coordtype", "coordtype"),
+        ({"radius_m": "0"}, 422, "invalid_radius", "radius_m"),
+        ({"radius_m": "-5"}, 422, "invalid_radius", "radius_m"),
+        ({"radius_m": "50001"}, 422, "invalid_radius", "radius_m"),
+        ({"radius_m": "nan"}, 422, "invalid_radius", "radius_m"),
+        ({"limit": "0"}, 422, "invalid_parameter", "limit"),
+        ({"limit": "101"}, 422, "invalid_parameter", "limit"),
+        ({"type": "spa"}, 422, "invalid_parameter", "type"),
+        ({"region": "529999"}, 404, "region_not_found", "region"),
+        ({"region": "52"}, 422, "invalid_parameter", "region"),
+        ({"service": "no-such-service"}, 404, "service_not_found", "service"),
+        ({"open_now": "perhaps"}, 422, "invalid_parameter", "open_now"),
+    ],
+)
+def test_bad_input_is_a_clear_4xx_without_echo(
+    geo_client: TestClient, params: dict[str, str | None], status: int, code: str, field: str
+) -> None:
+    merged = {"lat": "26.5831234", "lng": "106.7131234", **params}
+    query = {k: v for k, v in merged.items() if v is not None}
+    response = geo_client.get(NEARBY, params=query)
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == (code, field)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in error["message"])
+    for value in (query.get("lat"), query.get("lng")):  # distinctive strings, not "91"
+        echoed = value is not None and len(value) >= 7 and value in response.text
+        assert not echoed, "coordinates are never echoed"
+    assert response.headers["cache-control"] == "no-store"
