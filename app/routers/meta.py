@@ -9,13 +9,15 @@ from fastapi import APIRouter, Request, Response
 from pydantic import Field
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 from starlette.concurrency import run_in_threadpool
 
 import app
 from app import migrate
 from app.deps import SessionDep
+from app.domain import PROVIDER_TYPES
 from app.models import DatasetMeta, StandardEdition
+from app.models.provider import Location
 from app.responses import json_response
 from app.schemas import Out
 from app.search.base import SearchUnavailable
@@ -50,6 +52,10 @@ class ApiRoot(Out):
     version: str = Field(description="软件版本")
     links: dict[str, str] = Field(description="主要资源的地址")
     data: DataInfo = Field(description="数据版本与日期")
+    provider_types: dict[str, str] = Field(description="办理点类型代码及中文名（type 参数的取值）")
+    sample_providers: int = Field(
+        description="当前载入的程序生成示例办理点数量；大于 0 时为演示模式，示例记录 sample 为 true"
+    )
 
 
 class Check(Out):
@@ -85,6 +91,9 @@ def api_root(session: SessionDep) -> Response:
             "life_events": f"{base}/life-events",
             "services": f"{base}/services",
             "regions": f"{base}/regions",
+            "search": f"{base}/search",
+            "providers": f"{base}/providers",
+            "providers_nearby": f"{base}/providers/nearby",
             "html": "/",
         },
         data=DataInfo(
@@ -101,6 +110,10 @@ def api_root(session: SessionDep) -> Response:
             seeded_at=meta.get(SEEDED_AT_KEY),
             seed_sha256=meta.get(SEED_HASH_KEY),
         ),
+        provider_types=dict(PROVIDER_TYPES),
+        sample_providers=session.exec(
+            select(func.count()).select_from(Location).where(col(Location.sample).is_(True))
+        ).one(),
     )
     return json_response(payload)
 
@@ -161,9 +174,9 @@ async def _search_check(request: Request) -> Check:
         return Check(status="warn", detail=f"搜索引擎 {backend.name} 不可用")
     snapshot = await request.app.state.snapshots.get()
     try:
-        indexed = await backend.indexed_version("services")
+        indexed = {await backend.indexed_version(name) for name in ("services", "providers")}
     except SearchUnavailable:
         return Check(status="warn", detail=f"搜索引擎 {backend.name} 不可用")
-    if indexed != snapshot.version:
+    if indexed != {snapshot.version}:
         return Check(status="warn", detail="搜索索引落后于服务目录，请运行 qianfu reindex")
     return Check(status="pass", detail=backend.name)
