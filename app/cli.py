@@ -9,20 +9,32 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 import app as package
 from app import migrate as migrations
 from app.bootstrap import prepare_database, prepare_search
 from app.db import make_engine
 from app.eligibility.loader import check_ruleset
+from app.providers.hsds import stream_hsds
+from app.providers.importing import (
+    ImportEncoding,
+    ImportFormat,
+    ImportRefused,
+    import_providers,
+    read_providers,
+)
 from app.search.base import SearchUnavailable
 from app.seedfiles.load import SeedError, load_seed
-from app.seeding import seed_database
+from app.seeding import seed_database, stored_fingerprint
 from app.settings import get_settings
 
 app = typer.Typer(
     help="黔服 qianfu：贵州省公共服务目录", no_args_is_help=True, add_completion=False
 )
+
+HSDS_FILE_NAME = "qianfu-hsds.json"
 
 SeedDirOption = Annotated[
     Path | None,
@@ -143,6 +155,96 @@ def check(seed_dir: SeedDirOption = None) -> None:
         f"种子数据有效：{len(bundle.services)} 项服务，{len(bundle.regions)} 个地区，"
         f"{len(bundle.sources.sources)} 份来源"
     )
+
+
+@app.command("import-providers")
+def import_providers_command(
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV 或 JSON 文件"),
+    ],
+    fmt: Annotated[
+        ImportFormat | None, typer.Option("--format", help="csv 或 json（默认按扩展名）")
+    ] = None,
+    encoding: Annotated[
+        ImportEncoding,
+        typer.Option(help="文件编码：utf-8（默认）、gbk 或 gb18030；程序不会猜测"),
+    ] = ImportEncoding.UTF8,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只校验（包括与数据库核对），不写入")
+    ] = False,
+) -> None:
+    """从登记名录导入办理点（CSV/JSON）：逐条校验，全部通过才写入，有问题时列出每一处。"""
+    settings = get_settings()
+    _setup_logging(settings.log_level)
+    settings.ensure_data_dir()
+    engine = make_engine(settings)
+    try:
+        migrations.upgrade(engine)
+        if not _is_seeded(engine):
+            typer.echo("数据库还没有载入种子数据，请先运行 qianfu seed", err=True)
+            raise typer.Exit(code=1)
+        records = read_providers(file, fmt, encoding)
+        report = import_providers(engine, records, dry_run=dry_run)
+        if not dry_run:
+            prepare_search(settings, engine)
+    except ImportRefused as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"共 {len(exc.problems)} 处问题，未写入任何记录", err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()
+    if report.dry_run:
+        typer.echo(
+            f"校验通过（未写入）：{report.total} 条，其中新增 {report.added} 条、"
+            f"更新 {report.updated} 条"
+        )
+    else:
+        typer.echo(
+            f"已导入 {report.total} 条办理点：新增 {report.added} 条，更新 {report.updated} 条"
+        )
+
+
+@app.command("export-hsds")
+def export_hsds_command(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", file_okay=False, help="写入此目录下的 qianfu-hsds.json（默认输出到标准输出）"
+        ),
+    ] = None,
+    include_sample: Annotated[
+        bool, typer.Option("--include-sample", help="包含程序生成的示例数据（带 sample 标记）")
+    ] = False,
+) -> None:
+    """以 Open Referral HSDS 3.0 的形式导出办理点（JSON），与 GET /api/v1/export/hsds 相同。"""
+    settings = get_settings()
+    engine = make_engine(settings)
+    try:
+        if not migrations.is_current(engine):
+            typer.echo("数据库结构不是最新版本，请先运行 qianfu migrate", err=True)
+            raise typer.Exit(code=1)
+        chunks = stream_hsds(engine, include_sample=include_sample)
+        if out is None:
+            for chunk in chunks:
+                typer.echo(chunk, nl=False)
+            return
+        out.mkdir(parents=True, exist_ok=True)
+        target = out / HSDS_FILE_NAME
+        partial = target.with_suffix(".json.partial")
+        with partial.open("wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        partial.replace(target)  # readers never see half a file
+    finally:
+        engine.dispose()
+    typer.echo(f"已导出到 {target}")
+
+
+def _is_seeded(engine: Engine) -> bool:
+    with Session(engine) as session:
+        return stored_fingerprint(session) is not None
 
 
 @app.command()

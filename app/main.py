@@ -21,7 +21,16 @@ from app.db import make_engine
 from app.http_errors import register_error_handlers
 from app.middleware import RequestContextMiddleware
 from app.pages.render import build_templates
-from app.routers import build_api_router, eligibility, eligibility_pages, pages, search_pages
+from app.routers import (
+    build_api_router,
+    correction_pages,
+    corrections,
+    eligibility,
+    eligibility_pages,
+    pages,
+    provider_pages,
+    search_pages,
+)
 from app.search.embedded import EmbeddedBackend
 from app.search.indexing import build_backend, build_fallback, prepare_text
 from app.search.service import SearchService
@@ -48,6 +57,8 @@ TAGS = [
     {"name": "search", "description": "搜索与输入提示：口语、繁体、拼音、首字母"},
     {"name": "eligibility", "description": "资格自测：问卷词汇、判断、下一个问题"},
     {"name": "providers", "description": "办理点：列表、详情、附近（位置不保存、不记录）"},
+    {"name": "export", "description": "批量导出：办理点的 Open Referral HSDS 3.0 形式"},
+    {"name": "editor", "description": "编辑接口：需要编辑令牌（Bearer）"},
 ]
 
 
@@ -101,9 +112,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.add_middleware(RequestContextMiddleware)
     register_error_handlers(application)
     eligibility.install(application, settings)
+    corrections.install(application, settings)
     application.include_router(build_api_router())
     application.include_router(pages.router)
     application.include_router(search_pages.router)
     application.include_router(eligibility_pages.router)
+    application.include_router(provider_pages.router)
+    application.include_router(correction_pages.router)
     application.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return application

@@ -385,6 +385,11 @@ class SnapshotCache:
         self._checked = 0.0
         self._lock = threading.Lock()
 
+    @property
+    def last(self) -> Snapshot | None:
+        """The snapshot loaded last, without checking the version (never blocks)."""
+        return self._snapshot
+
     def refresh(self) -> Snapshot:
         """Read the version now and reload if it changed (blocking; call from a thread)."""
         with self._lock, Session(self.engine) as session:

@@ -78,12 +78,16 @@ class LocationSource(SQLModel, table=True):
 
 
 class CorrectionReport(SQLModel, table=True):
-    """ "信息有误？" — a resident's report about a location. Holds no personal data."""
+    """ "信息有误？" — a resident's report about a location. Holds no personal data.
+
+    ``location_id`` has no foreign key on purpose: seed reloads, re-imports and demo mode
+    replace location rows (delete, then insert), and editors' reports must outlive that.
+    """
 
     __tablename__ = "correction_report"
 
     id: int | None = Field(default=None, primary_key=True)
-    location_id: str = Field(foreign_key="location.id", index=True, max_length=CODE_LEN)
+    location_id: str = Field(index=True, max_length=CODE_LEN)
     topic: str = Field(max_length=STATUS_LEN)
     message: str = Field(sa_column=Column(Text, nullable=False))
     created_at: dt.datetime

@@ -11,6 +11,7 @@ import jinja2
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
+from app.catalogue.snapshot import SnapshotCache
 from app.domain import FIELD_LABELS, PROVINCE_CODE, TIER_LABELS, UNKNOWN_LABEL
 from app.settings import Settings
 
@@ -36,13 +37,25 @@ def build_templates(settings: Settings) -> Jinja2Templates:
         FIELD_LABELS=FIELD_LABELS, TIER_LABELS=TIER_LABELS, UNKNOWN_LABEL=UNKNOWN_LABEL
     )
     env.filters["query"] = _query_filter
+    env.filters["tel"] = tel_href
     return Jinja2Templates(env=env)
 
 
+_PHONE_RE = re.compile(r"\+?[\d][\d\- ]{2,}\d")
+
+
+def tel_href(phone: str | None) -> str | None:
+    """A ``tel:`` address for the first number in a published phone text (None if none)."""
+    match = _PHONE_RE.search(phone or "")
+    if match is None:
+        return None
+    return "tel:" + match.group(0).replace(" ", "")
+
+
 def _query_filter(params: dict[str, Any]) -> str:
-    """``{'a': 1, 'b': None}`` → ``?a=1`` (empty values dropped)."""
-    clean = {k: v for k, v in params.items() if v not in (None, "")}
-    return "?" + urlencode(clean) if clean else ""
+    """``{'a': 1, 'b': None, 't': ['x', 'y']}`` → ``?a=1&t=x&t=y`` (empty values dropped)."""
+    clean = {k: v for k, v in params.items() if v not in (None, "", [])}
+    return "?" + urlencode(clean, doseq=True) if clean else ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,20 @@ def read_prefs(request: Request) -> Prefs:
     return Prefs(region, False, request.cookies.get(ELDER_COOKIE) == "1")
 
 
+def demo_data_loaded(request: Request) -> bool:
+    """Whether generated sample providers are loaded (the "演示数据" banner), without blocking.
+
+    Reads the snapshot this worker loaded last; before any is loaded (a first request that is
+    an error), the demo setting says it, since start-up loads the sample set exactly then.
+    """
+    cache: SnapshotCache | None = getattr(request.app.state, "snapshots", None)
+    snapshot = cache.last if cache is not None else None
+    if snapshot is not None:
+        return snapshot.sample_providers > 0
+    settings: Settings | None = getattr(request.app.state, "settings", None)
+    return bool(settings and settings.demo)
+
+
 def render(
     request: Request,
     name: str,
@@ -79,7 +106,13 @@ def render(
     response = templates.TemplateResponse(
         request,
         name,
-        {"prefs": prefs, "json_url": json_url, "here": here, **context},
+        {
+            "prefs": prefs,
+            "json_url": json_url,
+            "here": here,
+            "demo_banner": demo_data_loaded(request),
+            **context,
+        },
         status_code=status_code,
     )
     response.headers["Link"] = f'<{json_url}>; rel="alternate"; type="application/json"'
@@ -100,6 +133,7 @@ def render_error(request: Request, status: int, message: str) -> Response:
             "status": status,
             "message": message,
             "region": None,
+            "demo_banner": demo_data_loaded(request),
         },
         status_code=status,
         headers={"Cache-Control": "no-store"},

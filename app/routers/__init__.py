@@ -4,7 +4,9 @@ from fastapi import APIRouter
 
 from app.routers import (
     areas,
+    corrections,
     eligibility,
+    export,
     life_events,
     meta,
     providers,
@@ -21,7 +23,17 @@ def build_api_router() -> APIRouter:
     router = APIRouter()
     router.include_router(meta.router, prefix=API_PREFIX)
     resources = APIRouter(prefix=API_PREFIX)
-    for module in (areas, life_events, services, regions, search, providers, eligibility):
+    for module in (
+        areas,
+        life_events,
+        services,
+        regions,
+        search,
+        providers,
+        corrections,
+        export,
+        eligibility,
+    ):
         resources.include_router(module.router)
     router.include_router(resources)
     return router

@@ -12,12 +12,13 @@ from app.catalogue import regions as region_queries
 from app.catalogue import services as catalogue
 from app.catalogue.pagination import DEFAULT_LIMIT
 from app.catalogue.snapshot import Snapshot
-from app.deps import REGION_CODE_PATTERN, SLUG_QUERY_PATTERN, CatalogueDep, today
+from app.deps import REGION_CODE_PATTERN, SLUG_QUERY_PATTERN, CatalogueDep, NowDep, today
 from app.domain import FIELD_KINDS, PROVINCE_CODE, Tier
 from app.errors import NotFound
 from app.pages.render import ELDER_COOKIE, REGION_COOKIE, Prefs, read_prefs, render
 from app.routers.areas import AreaQuery
 from app.routers.eligibility import attach_conditions
+from app.routers.provider_pages import EngineDep, service_section
 from app.routers.services import CategoryQuery, EditionQuery, LifeEventQuery, TierQuery
 from app.schemas import RegionRef, ServiceDetail
 
@@ -125,8 +126,10 @@ def services_page(
 
 
 @router.get("/services/{code}")
-def service_page(request: Request, snap: CatalogueDep, code: Slug) -> Response:
-    """一项服务的办事指南，按所选地区解析。"""
+async def service_page(
+    request: Request, snap: CatalogueDep, engine: EngineDep, now: NowDep, code: Slug
+) -> Response:
+    """一项服务的办事指南，按所选地区解析；附所选地区附近的办理点。"""
     ctx = _base(snap, request)
     region = ctx["prefs"].region
     detail = attach_conditions(
@@ -136,7 +139,11 @@ def service_page(request: Request, snap: CatalogueDep, code: Slug) -> Response:
     for source in _all_cited(detail):
         footnotes.setdefault(source.id, len(footnotes) + 1)
     ctx.update(
-        service=detail, footnotes=footnotes, sources=_unique_sources(detail), fields=FIELD_KINDS
+        service=detail,
+        footnotes=footnotes,
+        sources=_unique_sources(detail),
+        fields=FIELD_KINDS,
+        nearby=await service_section(request, snap, engine, code, region, now),
     )
     return render(
         request, "services/detail.html", ctx, json_url=f"/api/v1/services/{code}?region={region}"

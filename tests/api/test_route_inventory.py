@@ -35,6 +35,14 @@ EXERCISES: dict[tuple[str, str], tuple[str, int]] = {
         200,
     ),
     ("GET", "/api/v1/providers/{provider_id}"): ("/api/v1/providers/gz-02b97c5ed1", 200),
+    ("POST", "/api/v1/providers/{provider_id}/corrections"): (
+        "/api/v1/providers/gz-02b97c5ed1/corrections",
+        201,
+    ),
+    ("GET", "/api/v1/editor/corrections"): ("/api/v1/editor/corrections", 403),  # no token set
+    ("GET", "/api/v1/export/hsds"): ("/api/v1/export/hsds", 200),
+    ("GET", "/providers/{provider_id}/correction"): ("/providers/gz-02b97c5ed1/correction", 200),
+    ("POST", "/providers/{provider_id}/correction"): ("/providers/gz-02b97c5ed1/correction", 200),
     ("GET", "/"): ("/", 200),
     ("GET", "/areas/{code}"): ("/areas/veterans", 200),
     ("GET", "/services"): ("/services", 200),
@@ -43,6 +51,9 @@ EXERCISES: dict[tuple[str, str], tuple[str, int]] = {
     ("GET", "/regions"): ("/regions", 200),
     ("GET", "/regions/{code}"): ("/regions/520100", 200),
     ("GET", "/about"): ("/about", 200),
+    ("GET", "/providers"): ("/providers?region=520102", 200),
+    ("GET", "/providers/{provider_id}"): ("/providers/gz-02b97c5ed1", 200),
+    ("GET", "/nearby"): ("/nearby?county=520102&township=520102016", 200),
     ("GET", "/preferences"): ("/preferences?elder=1&next=/about", 303),
     ("GET", "/api/v1/eligibility/facts"): ("/api/v1/eligibility/facts", 200),
     ("POST", "/api/v1/eligibility/evaluate"): ("/api/v1/eligibility/evaluate", 200),
@@ -57,10 +68,15 @@ _ANSWERS = {"region": "520102", "household": {"members": [{"role": "applicant"}]
 JSON_BODIES: dict[tuple[str, str], object] = {
     ("POST", "/api/v1/eligibility/evaluate"): _ANSWERS,
     ("POST", "/api/v1/eligibility/next-question"): _ANSWERS,
+    ("POST", "/api/v1/providers/{provider_id}/corrections"): {
+        "topic": "other",
+        "message": "路由清单测试",
+    },
 }
 FORM_BODIES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/eligibility"): {"region": "520102", "action": "next"},
     ("POST", "/eligibility/household"): {"region": "520102", "count": "1"},
+    ("POST", "/providers/{provider_id}/correction"): {"topic": "other", "message": "路由清单测试"},
 }
 MOUNTS = {"/static": ("/static/css/app.css", 200)}
 
