@@ -117,7 +117,7 @@ def townships_of(snap: Snapshot, county: RegionNode) -> list[RegionRef]:
 def count_unplaced(engine: Engine, snap: Snapshot, filters: directory.ProviderFilters) -> int:
     """Providers matching ``filters`` that have no point yet ("位置待核实"; blocking)."""
     # The directory's own filter clauses, so the count agrees with the linked list page.
-    clauses = directory._where(snap, filters)
+    clauses = directory.where_clauses(snap, filters)
     with Session(engine) as session:
         query = (
             select(func.count()).select_from(Location).where(*clauses, col(Location.lat).is_(None))

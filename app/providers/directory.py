@@ -54,7 +54,8 @@ def subtree(snap: Snapshot, code: str) -> list[str]:
     return out
 
 
-def _where(snap: Snapshot, filters: ProviderFilters) -> list[Any]:
+def where_clauses(snap: Snapshot, filters: ProviderFilters) -> list[Any]:
+    """SQL conditions for ``filters``; unknown codes raise clear 4xx errors."""
     clauses: list[Any] = []
     for kind in filters.types:
         if kind not in PROVIDER_TYPES:
@@ -88,7 +89,7 @@ def list_providers(
     coordtype: CoordType = CoordType.WGS84,
 ) -> dict[str, Any]:
     """One page of providers in id order, with the total for the filters."""
-    clauses = _where(snap, filters)
+    clauses = where_clauses(snap, filters)
     after = decode_cursor(cursor)
     query = select(Location).where(*clauses)
     if after is not None:
