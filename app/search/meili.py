@@ -61,6 +61,8 @@ GEO_ATTRIBUTES: dict[IndexName, tuple[str, ...]] = {
     "providers": ("_geo", "has_geo"),
 }
 MAX_GEO_HITS = 1000
+# Spare geo hits past the page, for providers Meilisearch ranks in the same whole metre.
+GEO_SPARE_HITS = 16
 
 
 class MeiliError(SearchUnavailable):
@@ -286,34 +288,61 @@ class MeiliBackend:
         )
 
     async def nearby(self, request: NearbyRequest) -> NearbyResult:
-        """``_geoRadius`` (or every located provider) sorted by ``_geoPoint``, then id."""
+        """``_geoRadius`` (or every located provider) sorted by ``_geoPoint``; exact at the edge.
+
+        Meilisearch sorts by whole metres (``_geoDistance`` is rounded), so two providers in the
+        same metre come back by id even when the second is nearer, and the last place of a page
+        can go to the wrong one. We ask for :data:`GEO_SPARE_HITS` more than needed, recompute
+        every distance with our own haversine (same radius), filter the radius ourselves (asking
+        Meilisearch for one metre more) and sort by (distance, id). When the spare hits do not
+        reach past the last place's metre, we ask once more for as many as Meilisearch allows.
+        """
+        limit = min(request.limit, MAX_GEO_HITS)
+        hits, complete = await self._geo_page(request, min(limit + GEO_SPARE_HITS, MAX_GEO_HITS))
+        if not complete:
+            hits, _ = await self._geo_page(request, MAX_GEO_HITS)
+        return NearbyResult(hits[:limit], self.name)
+
+    async def _geo_page(self, request: NearbyRequest, fetch: int) -> tuple[list[NearbyHit], bool]:
+        """Up to ``fetch`` hits by (our distance, id), and whether they settle the first places.
+
+        Settled means no provider left out can be nearer than the ``request.limit``-th hit: all
+        matches came back, or the last one's whole metre lies over a metre past that hit.
+        """
         point = f"{request.lat:.7f}, {request.lng:.7f}"
         filters = filter_expression(request.filters)
         if request.radius_m is not None:
-            filters.append(f"_geoRadius({point}, {request.radius_m:.3f})")
+            filters.append(f"_geoRadius({point}, {request.radius_m + 1:.3f})")
         else:
             filters.append("has_geo = true")
         body = {
             "q": "",
             "filter": filters,
             "sort": [f"_geoPoint({point}):asc", "id:asc"],
-            "limit": min(request.limit, MAX_GEO_HITS),
+            "limit": fetch,
         }
         payload = await self._request("POST", f"/indexes/{self.uid('providers')}/search", body)
         if payload is None:
-            return NearbyResult([], self.name)
+            return [], True
         try:
+            raw = payload["hits"]
+            last_metre = float(raw[-1]["_geoDistance"]) if raw else 0.0
             hits = [
                 NearbyHit(doc, haversine_m(request.lat, request.lng, doc["lat"], doc["lng"]))
-                for doc in payload["hits"]
+                for doc in raw
             ]
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, ValueError) as exc:
             raise MeiliError("搜索服务返回了意外的结果") from exc
         for hit in hits:
             hit.document.pop("_geoDistance", None)
-        # Distances in our own (identical-radius) haversine; ties by id, as the embedded engine.
+        if request.radius_m is not None:
+            hits = [hit for hit in hits if hit.distance_m <= request.radius_m]
         hits.sort(key=lambda h: (h.distance_m, str(h.document["id"])))
-        return NearbyResult(hits, self.name)
+        if len(raw) < fetch:
+            return hits, True
+        needed = min(request.limit, MAX_GEO_HITS)
+        settled = len(hits) >= needed and hits[needed - 1].distance_m < last_metre - 1
+        return hits, settled
 
     async def suggest(self, plan: QueryPlan, limit: int) -> list[Document]:
         """Services whose name or pinyin starts like the query (Meilisearch prefix search)."""

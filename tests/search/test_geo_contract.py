@@ -22,7 +22,7 @@ from app.catalogue.snapshot import Snapshot, SnapshotCache
 from app.db import make_engine
 from app.deps import now as now_dependency
 from app.domain import VerificationStatus
-from app.geo.coords import CoordType, from_storage, haversine_m, to_storage
+from app.geo.coords import EARTH_RADIUS_M, CoordType, from_storage, haversine_m, to_storage
 from app.main import create_app
 from app.providers.documents import provider_documents
 from app.providers.opening import opening_state
@@ -64,11 +64,45 @@ def _entry(pid: str, point: tuple[float, float] | None, **extra: Any) -> Provide
     )
 
 
+def _destination(start: tuple[float, float], bearing: float, metres: float) -> tuple[float, float]:
+    """The point ``metres`` from ``start`` along ``bearing`` (radians) on our spherical earth."""
+    lat1, lng1 = math.radians(start[0]), math.radians(start[1])
+    angle = metres / EARTH_RADIUS_M
+    lat2 = math.asin(
+        math.sin(lat1) * math.cos(angle) + math.cos(lat1) * math.sin(angle) * math.cos(bearing)
+    )
+    lng2 = lng1 + math.atan2(
+        math.sin(bearing) * math.sin(angle) * math.cos(lat1),
+        math.cos(angle) - math.sin(lat1) * math.sin(lat2),
+    )
+    return math.degrees(lat2), math.degrees(lng2)
+
+
+# Thirty providers on a 3 km ring, each 0.2 m farther than the last, at scattered bearings and
+# with ids out of distance order, >14 km from any sample: a limit or radius that cuts the ring
+# must cut it where the reference does (a backend's own distance may disagree by a metre).
+RING_CENTRE = (25.6, 106.2)  # WGS-84, in 黔南 (罗甸/紫云 area), 21 km from the nearest seat
+RING = [
+    _entry(
+        f"geo-ring-{(k * 7) % 30:02d}",
+        _destination(RING_CENTRE, k * 2.399963, 3000.0 + 0.2 * k),
+    )
+    for k in range(30)
+]
+# Twenty-four providers inside one whole metre (1000.00 to 1000.46 m), the nearest with the
+# largest id: a backend that ranks by whole metres, then id, sees the farthest ones first.
+CLUSTER_CENTRE = (26.3, 104.9)  # WGS-84, between 水城 and 普安, 31 km from the nearest seat
+CLUSTER = [
+    _entry(f"geo-metre-{23 - k:02d}", _destination(CLUSTER_CENTRE, k * 0.7, 1000.0 + 0.02 * k))
+    for k in range(24)
+]
 EXTRA_PROVIDERS = [
     _entry("geo-tie-c", TIE_POINT),
     _entry("geo-tie-a", TIE_POINT, languages=["普通话", "苗语"]),
     _entry("geo-tie-b", TIE_POINT, accessibility=["无障碍通道"]),
     _entry("geo-nowhere-x", None),  # no point: listed by region, never in distance results
+    *RING,
+    *CLUSTER,
 ]
 
 
@@ -214,6 +248,46 @@ def test_filters_match_the_reference(
         assert _got(geo_client, lat=lat, lng=lng, radius_m=20_000, limit=50, **params) == expected
         expected = _expected(docs, lat, lng, limit=10, keep=keep)
         assert _got(geo_client, lat=lat, lng=lng, limit=10, **params) == expected
+
+
+@pytest.mark.parametrize("limit", [1, 7, 13, 20, 29])
+def test_a_limit_inside_a_ring_of_near_ties_cuts_where_the_reference_does(
+    geo_client: TestClient, reference: tuple[Snapshot, list[Document]], limit: int
+) -> None:
+    _, docs = reference
+    lat, lng = RING_CENTRE
+    expected = _expected(docs, lat, lng, limit=limit)
+    assert [pid for pid, _ in expected] == [f"geo-ring-{(k * 7) % 30:02d}" for k in range(limit)], (
+        "the ring is what the reference sees"
+    )
+    assert _got(geo_client, lat=lat, lng=lng, limit=limit) == expected
+    assert _got(geo_client, lat=lat, lng=lng, limit=limit, radius_m=4000) == expected
+
+
+@pytest.mark.parametrize("radius_m", [3000.1, 3001.1, 3002.3, 3005.7])
+def test_a_radius_through_a_ring_of_near_ties_cuts_where_the_reference_does(
+    geo_client: TestClient, reference: tuple[Snapshot, list[Document]], radius_m: float
+) -> None:
+    _, docs = reference
+    lat, lng = RING_CENTRE
+    expected = _expected(docs, lat, lng, radius_m=radius_m, limit=50)
+    assert len(expected) == int((radius_m - 3000.0) / 0.2) + 1
+    assert _got(geo_client, lat=lat, lng=lng, radius_m=radius_m, limit=50) == expected
+
+
+@pytest.mark.parametrize("limit", [1, 5, 20])
+def test_providers_within_one_metre_are_still_ranked_by_distance(
+    geo_client: TestClient, reference: tuple[Snapshot, list[Document]], limit: int
+) -> None:
+    _, docs = reference
+    lat, lng = CLUSTER_CENTRE
+    expected = _expected(docs, lat, lng, limit=limit)
+    assert {pid for pid, _ in expected} <= {entry.id for entry in CLUSTER}
+    assert expected[0][0] == "geo-metre-23", "the nearest has the largest id"
+    assert _got(geo_client, lat=lat, lng=lng, limit=limit) == expected
+    assert _got(geo_client, lat=lat, lng=lng, limit=limit, radius_m=1000.3) == _expected(
+        docs, lat, lng, limit=limit, radius_m=1000.3
+    )
 
 
 def test_equal_distances_are_ordered_by_id(geo_client: TestClient) -> None:
