@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from app.catalogue.snapshot import Snapshot
@@ -123,20 +124,43 @@ def build_request(snap: Snapshot, params: NearbyParams) -> NearbyRequest:
     return NearbyRequest(lat, lng, params.radius_m, limit, build_filters(snap, params))
 
 
+def _rounded(lat: float, lng: float, coordtype: CoordType) -> tuple[float, float]:
+    out_lat, out_lng = from_storage(lat, lng, coordtype)
+    return round(out_lat, 6), round(out_lng, 6)
+
+
+# A provider's point in GCJ-02/BD-09 never changes, and converting it (a dozen trigonometric
+# calls in Python) costs more than the rest of a nearby hit; the same providers come back for
+# every query around them. Keyed by the stored point, so the answer is the function's own.
+_converted = lru_cache(maxsize=32_768)(_rounded)
+
+
 def point_out(lat: float | None, lng: float | None, coordtype: CoordType) -> dict[str, Any] | None:
     """A stored point in the caller's system (None stays None: "位置待核实")."""
     if lat is None or lng is None:
         return None
-    out_lat, out_lng = from_storage(lat, lng, coordtype)
-    return {"lat": round(out_lat, 6), "lng": round(out_lng, 6), "coordtype": coordtype.value}
+    if coordtype is CoordType.WGS84 or not lat or not lng:  # (0.0 and -0.0 share a cache key)
+        out_lat, out_lng = _rounded(lat, lng, coordtype)
+    else:
+        out_lat, out_lng = _converted(lat, lng, coordtype)
+    return {"lat": out_lat, "lng": out_lng, "coordtype": coordtype.value}
+
+
+_VERIFICATION = {
+    status.value: (status.value, VERIFICATION_LABELS[status]) for status in VerificationStatus
+}
 
 
 def verification_of(doc: dict[str, Any]) -> dict[str, Any]:
     """The public verification block from a provider document."""
-    status = VerificationStatus(doc.get("verification") or "unverified")
+    raw = doc.get("verification") or "unverified"
+    known = _VERIFICATION.get(raw) if isinstance(raw, str) else None
+    if known is None:  # not a status value: the enum raises as it always did
+        status = VerificationStatus(raw)
+        known = (status.value, VERIFICATION_LABELS[status])
     return {
-        "status": status.value,
-        "label": VERIFICATION_LABELS[status],
+        "status": known[0],
+        "label": known[1],
         "checked_on": doc.get("verified_on"),
         "note": None,
     }

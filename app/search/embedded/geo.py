@@ -2,22 +2,53 @@
 
 Measured on these machines, a numpy bounding-box mask followed by haversine on the survivors
 answers a 5 km query over 50,000 points in tens of microseconds (performance-baselines.md).
+The box is cut from a latitude-sorted copy of the points with two binary searches, so a query
+touches only the points in its latitude band, not every point (the nearest-N rings repeat it).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from app.geo.coords import EARTH_RADIUS_M, bounding_box
-from app.search.base import NearbyHit, NearbyRequest, NearbyResult
-from app.search.embedded.engine import _allowed
+from app.search.base import Filters, NearbyHit, NearbyRequest, NearbyResult
 from app.search.embedded.index import IntArray, LoadedIndex
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 # Nearest-N without a radius widens a search circle from here, doubling, up to half the earth.
 FIRST_RING_M = 2_000.0
 MAX_RING_M = 20_000_000.0
+_LAT_ORDER = "_geo_lat_order"  # where a LoadedIndex keeps its sorted points (like cached_property)
+
+
+@dataclass(frozen=True, slots=True)
+class LatOrder:
+    """The located documents sorted by latitude: positions, latitudes, longitudes."""
+
+    positions: IntArray
+    lats: FloatArray
+    lngs: FloatArray
+
+    @classmethod
+    def of(cls, index: LoadedIndex) -> LatOrder:
+        """Sort once per loaded index; documents without a latitude are left out."""
+        lats = index.geo_lat
+        located = np.flatnonzero(~np.isnan(lats))
+        positions = located[np.argsort(lats[located], kind="stable")].astype(np.int32)
+        return cls(positions, lats[positions], index.geo_lng[positions])
+
+
+def lat_order(index: LoadedIndex) -> LatOrder:
+    """The index's :class:`LatOrder`, built on first use and kept with the index."""
+    cached = vars(index).get(_LAT_ORDER)
+    if cached is None:
+        cached = vars(index)[_LAT_ORDER] = LatOrder.of(index)
+    assert isinstance(cached, LatOrder)
+    return cached
 
 
 def _haversine(lat: float, lng: float, lats: FloatArray, lngs: FloatArray) -> FloatArray:
@@ -32,14 +63,44 @@ def _haversine(lat: float, lng: float, lats: FloatArray, lngs: FloatArray) -> Fl
 
 
 def _in_box(index: LoadedIndex, lat: float, lng: float, radius_m: float) -> IntArray:
+    """Positions (ascending) of the located documents inside the radius's bounding box."""
     box = bounding_box(lat, lng, radius_m)
-    lats, lngs = index.geo_lat, index.geo_lng
-    inside = (lats >= box.min_lat) & (lats <= box.max_lat) & ~np.isnan(lats)
+    points = lat_order(index)
+    # Bounds included: first latitude >= min_lat up to the last latitude <= max_lat.
+    low = int(np.searchsorted(points.lats, box.min_lat, side="left"))
+    high = int(np.searchsorted(points.lats, box.max_lat, side="right"))
+    lngs = points.lngs[low:high]
     if box.min_lng <= box.max_lng:
-        inside &= (lngs >= box.min_lng) & (lngs <= box.max_lng)
+        inside = (lngs >= box.min_lng) & (lngs <= box.max_lng)
     else:  # the box crosses the antimeridian
-        inside &= (lngs >= box.min_lng) | (lngs <= box.max_lng)
-    return np.flatnonzero(inside).astype(np.int32)
+        inside = (lngs >= box.min_lng) | (lngs <= box.max_lng)
+    return np.sort(points.positions[low:high][inside])
+
+
+def _passing(index: LoadedIndex, filters: Filters, candidates: IntArray) -> BoolArray:
+    """Which candidates pass every filter (each filter: attribute is one of the values).
+
+    Single-valued attributes (type, county …) compare each candidate's value slot; others look
+    candidates up in a membership table, so no filter sorts a whole posting list.
+    """
+    keep = np.ones(candidates.size, dtype=np.bool_)
+    for attribute, values in filters.any_of.items():
+        attr = index.attributes[attribute]
+        if attr.single is not None:
+            slots = [slot for v in values if (slot := attr.postings.lookup.get(v)) is not None]
+            codes = attr.single[candidates]
+            if len(slots) == 1:
+                keep &= codes == slots[0]
+            else:
+                keep &= np.isin(codes, np.array(slots, dtype=np.int32))
+            continue
+        member = np.zeros(index.size, dtype=np.bool_)
+        for value in values:
+            ids = attr.postings.get(value)
+            if ids is not None:
+                member[ids] = True
+        keep &= member[candidates]
+    return keep
 
 
 def _within(
@@ -47,7 +108,7 @@ def _within(
 ) -> tuple[IntArray, FloatArray]:
     candidates = _in_box(index, request.lat, request.lng, radius_m)
     if request.filters.any_of and candidates.size:
-        candidates = candidates[_allowed(index, request.filters, candidates)]
+        candidates = candidates[_passing(index, request.filters, candidates)]
     distances = _haversine(
         request.lat, request.lng, index.geo_lat[candidates], index.geo_lng[candidates]
     )
@@ -68,6 +129,12 @@ def nearby(index: LoadedIndex, request: NearbyRequest) -> NearbyResult:
             if candidates.size >= request.limit or ring >= MAX_RING_M:
                 break
             ring *= 2
+    if 0 < request.limit < distances.size:
+        # Only the candidates up to the limit-th smallest distance (ties included) can be in
+        # the answer; sorting just those gives the same first ``limit`` as sorting them all.
+        cutoff = np.partition(distances, request.limit - 1)[request.limit - 1]
+        near = distances <= cutoff
+        candidates, distances = candidates[near], distances[near]
     # Nearest first; equal distances by id (documents are stored in id order).
     order = np.lexsort((candidates, distances))[: request.limit]
     hits = [NearbyHit(index.documents[int(candidates[i])], float(distances[i])) for i in order]
