@@ -22,6 +22,13 @@ from pathlib import Path
 
 import httpx
 
+from app.bootstrap import prepare_database, prepare_search
+from app.catalogue.snapshot import Snapshot, SnapshotCache
+from app.db import make_engine
+from app.providers.documents import provider_documents
+from app.search.base import Document
+from app.settings import Settings
+
 REPO = Path(__file__).resolve().parents[1]
 REPORTS = REPO / "reports"
 
@@ -236,6 +243,40 @@ def scratch_data_dir() -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def demo_settings(
+    data: Path, meili_url: str, meili_key: str, providers: int, prefix: str
+) -> Settings:
+    """Settings for a scratch database that holds ``providers`` generated SAMPLE providers."""
+    return Settings(
+        data_dir=data,
+        meili_url=meili_url,
+        meili_master_key=meili_key,
+        meili_index_prefix=prefix,
+        demo=True,
+        demo_providers=providers,
+    )
+
+
+def demo_corpus(settings: Settings, timings: dict[str, object]) -> tuple[Snapshot, list[Document]]:
+    """Load the demo database and embedded index; the snapshot and every provider document.
+
+    Step times (seconds) go into ``timings`` as ``database_with_samples_s`` and
+    ``embedded_index_build_s``.
+    """
+    engine = make_engine(settings)
+    try:
+        started = time.monotonic()
+        prepare_database(settings, engine)
+        timings["database_with_samples_s"] = round(time.monotonic() - started, 1)
+        started = time.monotonic()
+        prepare_search(settings, engine, force=True)
+        timings["embedded_index_build_s"] = round(time.monotonic() - started, 1)
+        snapshot = SnapshotCache(engine, 0).refresh()
+        return snapshot, provider_documents(engine, snapshot)
+    finally:
+        engine.dispose()
 
 
 def report(name: str, results: Sequence[LoadResult], meta: dict[str, object]) -> Path:

@@ -43,16 +43,23 @@ from urllib.parse import urlencode
 
 import httpx
 
-from app.bootstrap import prepare_database, prepare_search
-from app.catalogue.snapshot import Snapshot, SnapshotCache
-from app.db import make_engine
+from app.catalogue.snapshot import Snapshot
 from app.geo.coords import EARTH_RADIUS_M, CoordType, to_storage
-from app.providers.documents import provider_documents
 from app.search.documents import service_documents
 from app.search.indexing import prepare_text
 from app.search.meili import MeiliBackend
 from app.settings import Settings
-from bench.common import HEADER, LoadResult, machine, report, run_wrk, scratch_data_dir, serve
+from bench.common import (
+    HEADER,
+    LoadResult,
+    demo_corpus,
+    demo_settings,
+    machine,
+    report,
+    run_wrk,
+    scratch_data_dir,
+    serve,
+)
 from tests.support.meilisearch import start_meilisearch
 
 POINTS = 200
@@ -221,20 +228,9 @@ def run_size(
     """Build both indexes for ``size`` providers and run every scenario three ways."""
     _say(f"== {size} providers")
     meta: dict[str, object] = {"providers": size}
-    settings = Settings(
-        data_dir=data,
-        meili_url=meili_url,
-        meili_master_key=meili_key,
-        meili_index_prefix=PREFIX,
-        demo=True,
-        demo_providers=size,
-    )
-    engine = make_engine(settings)
-    _timed("database_with_samples", meta, lambda: prepare_database(settings, engine))
-    _timed("embedded_index_build", meta, lambda: prepare_search(settings, engine, force=True))
-    snap = SnapshotCache(engine, 0).refresh()
-    docs = provider_documents(engine, snap)
-    engine.dispose()
+    settings = demo_settings(data, meili_url, meili_key, size, PREFIX)
+    snap, docs = demo_corpus(settings, meta)
+    _say(f"  database and embedded index: {meta}")
     meta["located_providers"] = sum(1 for d in docs if d["has_geo"])
     _timed(
         "meilisearch_index_build",

@@ -23,10 +23,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from app.bootstrap import prepare_database, prepare_search
-from app.catalogue.snapshot import SnapshotCache
-from app.db import make_engine
-from app.providers.documents import provider_documents
 from app.search.base import FACETS, IndexName
 from app.search.documents import service_documents
 from app.search.embedded import EmbeddedBackend
@@ -35,7 +31,16 @@ from app.search.meili import MeiliBackend, query_string
 from app.search.text import check_query, plan_query
 from app.search.vocabulary import Vocabulary, prune
 from app.settings import Settings
-from bench.common import LoadResult, machine, report, run_wrk, scratch_data_dir, serve
+from bench.common import (
+    LoadResult,
+    demo_corpus,
+    demo_settings,
+    machine,
+    report,
+    run_wrk,
+    scratch_data_dir,
+    serve,
+)
 from tests.search.relevance import load_queries
 from tests.support.meilisearch import start_meilisearch
 
@@ -119,19 +124,8 @@ def main() -> None:
 def _run(
     data: Path, meili_url: str, meili_key: str, providers: int, seconds: int
 ) -> tuple[list[LoadResult], dict[str, object]]:
-    settings = Settings(
-        data_dir=data,
-        meili_url=meili_url,
-        meili_master_key=meili_key,
-        demo=True,
-        demo_providers=providers,
-    )
-    engine = make_engine(settings)
-    prepare_database(settings, engine)
-    prepare_search(settings, engine, force=True)
-    snapshot = SnapshotCache(engine, 0).refresh()
-    docs = provider_documents(engine, snapshot)
-    engine.dispose()
+    settings = demo_settings(data, meili_url, meili_key, providers, "bench")
+    snapshot, docs = demo_corpus(settings, {})
     started = time.monotonic()
     embedded = EmbeddedBackend(settings.search_index_path)
     embedded.rebuild_sync({"providers": docs}, **{"version:providers": snapshot.version})

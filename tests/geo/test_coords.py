@@ -42,6 +42,7 @@ from app.geo.coords import (
     wgs84_to_gcj02,
     within_china,
 )
+from tests.support.geodesy import destination
 
 # --- Published reference points ------------------------------------------------------------
 
@@ -302,20 +303,6 @@ def test_gcj02_distances_would_be_off_by_half_a_percent() -> None:
 # --- Bounding boxes --------------------------------------------------------------------------
 
 
-def _destination(lat: float, lng: float, bearing: float, distance_m: float) -> tuple[float, float]:
-    """The point ``distance_m`` from the start along ``bearing`` (spherical trigonometry)."""
-    phi1, lambda1 = math.radians(lat), math.radians(lng)
-    delta = distance_m / EARTH_RADIUS_M
-    phi2 = math.asin(
-        math.sin(phi1) * math.cos(delta) + math.cos(phi1) * math.sin(delta) * math.cos(bearing)
-    )
-    lambda2 = lambda1 + math.atan2(
-        math.sin(bearing) * math.sin(delta) * math.cos(phi1),
-        math.cos(delta) - math.sin(phi1) * math.sin(phi2),
-    )
-    return math.degrees(phi2), math.degrees(lambda2)
-
-
 @given(
     guizhou_lat,
     guizhou_lng,
@@ -326,7 +313,7 @@ def _destination(lat: float, lng: float, bearing: float, distance_m: float) -> t
 def test_property_every_point_within_radius_is_in_the_box(
     lat: float, lng: float, bearing: float, radius_m: float, fraction: float
 ) -> None:
-    point = _destination(lat, lng, bearing, radius_m * fraction)
+    point = destination(lat, lng, bearing, radius_m * fraction)
     assert haversine_m(lat, lng, *point) == pytest.approx(radius_m * fraction, abs=1e-6)
     box = bounding_box(lat, lng, radius_m)
     assert box.contains(*point)
@@ -338,7 +325,7 @@ def test_bounding_box_is_tight() -> None:
     assert haversine_m(26.6, 106.7, box.min_lat, 106.7) == pytest.approx(5000.0, abs=1e-3)
     # The widest longitude is reached north of the parallel, at exactly the radius.
     east = max(
-        (_destination(26.6, 106.7, math.radians(b / 1000), 5000.0) for b in range(85000, 90001)),
+        (destination(26.6, 106.7, math.radians(b / 1000), 5000.0) for b in range(85000, 90001)),
         key=lambda p: p[1],
     )
     assert east[0] > 26.6

@@ -22,7 +22,7 @@ from app.catalogue.snapshot import Snapshot, SnapshotCache
 from app.db import make_engine
 from app.deps import now as now_dependency
 from app.domain import VerificationStatus
-from app.geo.coords import EARTH_RADIUS_M, CoordType, from_storage, haversine_m, to_storage
+from app.geo.coords import CoordType, from_storage, haversine_m, to_storage
 from app.main import create_app
 from app.providers.documents import provider_documents
 from app.providers.opening import opening_state
@@ -34,6 +34,7 @@ from app.seedfiles.schema import Verification
 from app.settings import Settings
 from tests.conftest import make_settings
 from tests.search.conftest import BACKENDS, backend_settings, index_everything
+from tests.support.geodesy import destination
 
 NEARBY = "/api/v1/providers/nearby"
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -64,20 +65,6 @@ def _entry(pid: str, point: tuple[float, float] | None, **extra: Any) -> Provide
     )
 
 
-def _destination(start: tuple[float, float], bearing: float, metres: float) -> tuple[float, float]:
-    """The point ``metres`` from ``start`` along ``bearing`` (radians) on our spherical earth."""
-    lat1, lng1 = math.radians(start[0]), math.radians(start[1])
-    angle = metres / EARTH_RADIUS_M
-    lat2 = math.asin(
-        math.sin(lat1) * math.cos(angle) + math.cos(lat1) * math.sin(angle) * math.cos(bearing)
-    )
-    lng2 = lng1 + math.atan2(
-        math.sin(bearing) * math.sin(angle) * math.cos(lat1),
-        math.cos(angle) - math.sin(lat1) * math.sin(lat2),
-    )
-    return math.degrees(lat2), math.degrees(lng2)
-
-
 # Thirty providers on a 3 km ring, each 0.2 m farther than the last, at scattered bearings and
 # with ids out of distance order, >14 km from any sample: a limit or radius that cuts the ring
 # must cut it where the reference does (a backend's own distance may disagree by a metre).
@@ -85,7 +72,7 @@ RING_CENTRE = (25.6, 106.2)  # WGS-84, in 黔南 (罗甸/紫云 area), 21 km fro
 RING = [
     _entry(
         f"geo-ring-{(k * 7) % 30:02d}",
-        _destination(RING_CENTRE, k * 2.399963, 3000.0 + 0.2 * k),
+        destination(*RING_CENTRE, k * 2.399963, 3000.0 + 0.2 * k),
     )
     for k in range(30)
 ]
@@ -93,7 +80,7 @@ RING = [
 # largest id: a backend that ranks by whole metres, then id, sees the farthest ones first.
 CLUSTER_CENTRE = (26.3, 104.9)  # WGS-84, between 水城 and 普安, 31 km from the nearest seat
 CLUSTER = [
-    _entry(f"geo-metre-{23 - k:02d}", _destination(CLUSTER_CENTRE, k * 0.7, 1000.0 + 0.02 * k))
+    _entry(f"geo-metre-{23 - k:02d}", destination(*CLUSTER_CENTRE, k * 0.7, 1000.0 + 0.02 * k))
     for k in range(24)
 ]
 EXTRA_PROVIDERS = [
