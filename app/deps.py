@@ -46,8 +46,11 @@ def today() -> dt.date:
     return dt.datetime.now(CHINA_TZ).date()
 
 
-def now() -> dt.datetime:
-    """The current moment in China (tests pin it by overriding this dependency)."""
+async def now() -> dt.datetime:
+    """The current moment in China (tests pin it by overriding this dependency).
+
+    Async so FastAPI calls it on the event loop: a sync dependency costs a thread hop.
+    """
     return dt.datetime.now(CHINA_TZ)
 
 

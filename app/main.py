@@ -23,11 +23,11 @@ from app.http_errors import register_error_handlers
 from app.middleware import RequestContextMiddleware
 from app.pages.render import build_templates
 from app.routers import (
-    build_api_router,
     correction_pages,
     corrections,
     eligibility,
     eligibility_pages,
+    include_api,
     pages,
     provider_pages,
     search_pages,
@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     register_error_handlers(application)
     eligibility.install(application, settings)
     corrections.install(application, settings)
-    application.include_router(build_api_router())
+    include_api(application)
     application.include_router(pages.router)
     application.include_router(search_pages.router)
     application.include_router(eligibility_pages.router)
