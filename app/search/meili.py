@@ -298,8 +298,9 @@ class MeiliBackend:
         reach past the last place's metre, we ask once more for as many as Meilisearch allows.
         """
         limit = min(request.limit, MAX_GEO_HITS)
-        hits, complete = await self._geo_page(request, min(limit + GEO_SPARE_HITS, MAX_GEO_HITS))
-        if not complete:
+        fetch = min(limit + GEO_SPARE_HITS, MAX_GEO_HITS)
+        hits, complete = await self._geo_page(request, fetch)
+        if not complete and fetch < MAX_GEO_HITS:
             hits, _ = await self._geo_page(request, MAX_GEO_HITS)
         return NearbyResult(hits[:limit], self.name)
 
