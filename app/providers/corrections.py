@@ -162,6 +162,22 @@ def list_reports(
     }
 
 
+def set_report_status(engine: Engine, report_id: int, status: ReportStatus) -> dict[str, Any]:
+    """Move one report in the queue (to resolved, dismissed, or back to new); it, as listed.
+
+    Only the status changes: the report's text and time stay as the resident sent them.
+    """
+    with writer(engine) as session:
+        report = session.get(CorrectionReport, report_id)
+        if report is None:
+            raise NotFound("report", f"报告 {report_id}", field="report_id")
+        report.status = status.value
+        session.add(report)
+        session.flush()
+        location = session.get(Location, report.location_id)
+        return _report_out(report, location.name if location is not None else None)
+
+
 def _report_out(report: CorrectionReport, name: str | None) -> dict[str, Any]:
     topic = _TOPICS.get(report.topic)
     created = report.created_at

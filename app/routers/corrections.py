@@ -12,9 +12,9 @@ import secrets
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalogue.pagination import DEFAULT_LIMIT
 from app.deps import CursorQuery, LimitQuery, NowDep, SessionDep, SettingsDep, get_engine
@@ -28,6 +28,7 @@ from app.providers.corrections import (
     ReportStatus,
     list_reports,
     require_location,
+    set_report_status,
     store_report,
 )
 from app.routers.providers import ProviderId
@@ -182,6 +183,45 @@ def editor_corrections(
     wanted = None if status == "all" else ReportStatus(status)
     page = list_reports(session, wanted, limit=limit, cursor=cursor)
     return Response(orjson.dumps(page), media_type="application/json", headers=NO_STORE)
+
+
+class StatusChange(BaseModel):
+    """A report's new place in the queue."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: ReportStatus = Field(
+        description="resolved（已处理）、dismissed（不予处理）或 new（退回待处理）"
+    )
+
+
+_STATUS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": CorrectionReportOut},
+    401: _EDITOR_RESPONSES[401],
+    403: _EDITOR_RESPONSES[403],
+    404: {"model": ErrorBody, "description": "报告不存在（report_not_found）"},
+    422: {"model": ErrorBody, "description": "状态不是 new、resolved、dismissed，或有多余字段"},
+}
+
+
+@router.patch(
+    "/editor/corrections/{report_id}",
+    summary="编辑：更改报告状态",
+    tags=["editor"],
+    responses=_STATUS_RESPONSES,
+    dependencies=[Depends(require_editor)],
+)
+def editor_set_correction_status(
+    request: Request,
+    report_id: Annotated[int, Path(ge=1, le=2_147_483_647, description="报告编号")],
+    change: StatusChange,
+) -> Response:
+    """把报告标为已处理（resolved）、不予处理（dismissed）或退回待处理（new）。需要编辑令牌。
+
+    只改状态，不改居民提交的内容和时间；返回改后的报告。
+    """
+    report = set_report_status(get_engine(request), report_id, change.status)
+    return Response(orjson.dumps(report), media_type="application/json", headers=NO_STORE)
 
 
 async def _on_limit(request: Request, exc: Exception) -> Response:

@@ -40,6 +40,7 @@ EXERCISES: dict[tuple[str, str], tuple[str, int]] = {
         201,
     ),
     ("GET", "/api/v1/editor/corrections"): ("/api/v1/editor/corrections", 403),  # no token set
+    ("PATCH", "/api/v1/editor/corrections/{report_id}"): ("/api/v1/editor/corrections/1", 403),
     ("GET", "/api/v1/export/hsds"): ("/api/v1/export/hsds", 200),
     ("GET", "/providers/{provider_id}/correction"): ("/providers/gz-02b97c5ed1/correction", 200),
     ("POST", "/providers/{provider_id}/correction"): ("/providers/gz-02b97c5ed1/correction", 200),
@@ -72,6 +73,7 @@ JSON_BODIES: dict[tuple[str, str], object] = {
         "topic": "other",
         "message": "路由清单测试",
     },
+    ("PATCH", "/api/v1/editor/corrections/{report_id}"): {"status": "resolved"},
 }
 FORM_BODIES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/eligibility"): {"region": "520102", "action": "next"},

@@ -295,6 +295,92 @@ def test_editors_page_through_reports_oldest_first(
     assert client.get(EDITOR, params={"status": "open"}, headers=_auth()).status_code == 422
 
 
+def _new_report(client: TestClient, topic: str, message: str) -> int:
+    """Submit a report about OTHER; its id."""
+    response = client.post(_api(OTHER), json={"topic": topic, "message": message})
+    assert response.status_code == 201, response.text
+    report_id: int = response.json()["id"]
+    return report_id
+
+
+def test_editors_move_a_report_through_the_queue(
+    reports_db: tuple[Settings, Engine], client: TestClient
+) -> None:
+    _, engine = reports_db
+    report_id = _new_report(client, "hours", "周六也开门")
+    url = f"{EDITOR}/{report_id}"
+    before = _stored(engine, report_id)
+
+    changed = client.patch(url, json={"status": "dismissed"}, headers=_auth())
+    assert changed.status_code == 200, changed.text
+    assert changed.headers["Cache-Control"] == "no-store"
+    body = changed.json()
+    assert body["id"] == report_id
+    assert body["status"] == "dismissed"
+    assert body["message"] == "周六也开门"
+    assert body["provider"]["name"] == "云岩区法律援助中心"
+    after = _stored(engine, report_id)
+    assert after.status == "dismissed"
+    assert (after.message, after.topic, after.created_at) == (
+        before.message,
+        before.topic,
+        before.created_at,
+    ), "only the status changes"
+    queue = client.get(EDITOR, params={"limit": 100}, headers=_auth()).json()
+    assert report_id not in [item["id"] for item in queue["items"]]
+    dismissed = client.get(EDITOR, params={"status": "dismissed"}, headers=_auth()).json()
+    assert report_id in [item["id"] for item in dismissed["items"]]
+
+    back = client.patch(url, json={"status": "new"}, headers=_auth())
+    assert back.status_code == 200
+    assert _stored(engine, report_id).status == "new"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"status": "done"}, 422, "invalid_parameter"),
+        ({"status": "resolved", "note": "x"}, 422, "invalid_parameter"),
+        ({}, 422, "missing_parameter"),
+    ],
+)
+def test_a_bad_status_change_is_422_and_changes_nothing(
+    reports_db: tuple[Settings, Engine],
+    client: TestClient,
+    body: dict[str, str],
+    status: int,
+    code: str,
+) -> None:
+    _, engine = reports_db
+    report_id = _new_report(client, "other", "状态测试")
+    response = client.patch(f"{EDITOR}/{report_id}", json=body, headers=_auth())
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert _stored(engine, report_id).status == "new"
+
+
+def test_a_status_change_needs_the_token_and_a_known_report(
+    reports_db: tuple[Settings, Engine], client: TestClient
+) -> None:
+    _, engine = reports_db
+    report_id = _new_report(client, "other", "令牌测试")
+    denied = client.patch(f"{EDITOR}/{report_id}", json={"status": "resolved"})
+    assert denied.status_code == 401
+    assert _stored(engine, report_id).status == "new"
+    wrong = client.patch(
+        f"{EDITOR}/{report_id}", json={"status": "resolved"}, headers=_auth("wrong")
+    )
+    assert wrong.status_code == 401
+    missing = client.patch(f"{EDITOR}/2147483647", json={"status": "resolved"}, headers=_auth())
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "report_not_found"
+    for bad_id in ("0", "2147483648", "abc"):
+        response = client.patch(f"{EDITOR}/{bad_id}", json={"status": "resolved"}, headers=_auth())
+        assert response.status_code == 422, bad_id
+    with _client(reports_db[0], editor_token="") as off:
+        assert off.patch(f"{EDITOR}/{report_id}", json={"status": "resolved"}).status_code == 403
+
+
 def test_reports_outlive_a_seed_reload_of_their_provider(
     reports_db: tuple[Settings, Engine], client: TestClient
 ) -> None:
