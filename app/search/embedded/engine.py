@@ -103,14 +103,31 @@ def _term_matches(index: LoadedIndex, term: Term) -> list[tuple[IntArray, float]
     return pairs
 
 
-def _allowed(index: LoadedIndex, filters: Filters, candidates: IntArray) -> npt.NDArray[np.bool_]:
-    """Which candidates pass every filter (each filter: attribute is one of the values)."""
+def passes_filters(
+    index: LoadedIndex, filters: Filters, candidates: IntArray
+) -> npt.NDArray[np.bool_]:
+    """Which candidates pass every filter (each filter: attribute is one of the values).
+
+    Single-valued attributes (type, county …) compare each candidate's value slot; others look
+    candidates up in a membership table, so no filter sorts a whole posting list.
+    """
     keep = np.ones(candidates.size, dtype=np.bool_)
     for attribute, values in filters.any_of.items():
-        postings = index.attributes[attribute].postings
-        lists = [ids for v in values if (ids := postings.get(v)) is not None]
-        allowed = np.concatenate(lists) if lists else EMPTY
-        keep &= np.isin(candidates, allowed)
+        attr = index.attributes[attribute]
+        if attr.single is not None:
+            slots = [slot for v in values if (slot := attr.postings.lookup.get(v)) is not None]
+            codes = attr.single[candidates]
+            if len(slots) == 1:
+                keep &= codes == slots[0]
+            else:
+                keep &= np.isin(codes, np.array(slots, dtype=np.int32))
+            continue
+        member = np.zeros(index.size, dtype=np.bool_)
+        for value in values:
+            ids = attr.postings.get(value)
+            if ids is not None:
+                member[ids] = True
+        keep &= member[candidates]
     return keep
 
 
@@ -175,7 +192,7 @@ def run_query(index: LoadedIndex, request: SearchRequest) -> SearchResult:
     total_score = everything[candidates]
     matched = matched[candidates]
     if request.filters.any_of:
-        keep = _allowed(index, request.filters, candidates)
+        keep = passes_filters(index, request.filters, candidates)
         candidates, total_score, matched = candidates[keep], total_score[keep], matched[keep]
     total = int(candidates.size)
     facets = _facets(index, candidates)

@@ -14,11 +14,11 @@ import numpy as np
 import numpy.typing as npt
 
 from app.geo.coords import EARTH_RADIUS_M, bounding_box
-from app.search.base import Filters, NearbyHit, NearbyRequest, NearbyResult
+from app.search.base import NearbyHit, NearbyRequest, NearbyResult
+from app.search.embedded.engine import passes_filters
 from app.search.embedded.index import IntArray, LoadedIndex
 
 FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 # Nearest-N without a radius widens a search circle from here, doubling, up to half the earth.
 FIRST_RING_M = 2_000.0
 MAX_RING_M = 20_000_000.0
@@ -77,38 +77,12 @@ def _in_box(index: LoadedIndex, lat: float, lng: float, radius_m: float) -> IntA
     return np.sort(points.positions[low:high][inside])
 
 
-def _passing(index: LoadedIndex, filters: Filters, candidates: IntArray) -> BoolArray:
-    """Which candidates pass every filter (each filter: attribute is one of the values).
-
-    Single-valued attributes (type, county …) compare each candidate's value slot; others look
-    candidates up in a membership table, so no filter sorts a whole posting list.
-    """
-    keep = np.ones(candidates.size, dtype=np.bool_)
-    for attribute, values in filters.any_of.items():
-        attr = index.attributes[attribute]
-        if attr.single is not None:
-            slots = [slot for v in values if (slot := attr.postings.lookup.get(v)) is not None]
-            codes = attr.single[candidates]
-            if len(slots) == 1:
-                keep &= codes == slots[0]
-            else:
-                keep &= np.isin(codes, np.array(slots, dtype=np.int32))
-            continue
-        member = np.zeros(index.size, dtype=np.bool_)
-        for value in values:
-            ids = attr.postings.get(value)
-            if ids is not None:
-                member[ids] = True
-        keep &= member[candidates]
-    return keep
-
-
 def _within(
     index: LoadedIndex, request: NearbyRequest, radius_m: float
 ) -> tuple[IntArray, FloatArray]:
     candidates = _in_box(index, request.lat, request.lng, radius_m)
     if request.filters.any_of and candidates.size:
-        candidates = candidates[_passing(index, request.filters, candidates)]
+        candidates = candidates[passes_filters(index, request.filters, candidates)]
     distances = _haversine(
         request.lat, request.lng, index.geo_lat[candidates], index.geo_lng[candidates]
     )
