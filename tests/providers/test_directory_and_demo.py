@@ -19,6 +19,7 @@ from app.providers.sample import sample_providers
 from app.providers.schema import ProviderEntry
 from app.providers.store import ProviderImportError, store_providers
 from app.settings import Settings
+from tests.support.paging import walk_pages
 
 SEED_PROVIDERS = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "seed" / "providers" / "public.yaml").read_text(
@@ -29,18 +30,7 @@ PROVIDERS = "/api/v1/providers"
 
 
 def _walk(client: TestClient, **params: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = None
-    for _ in range(50):
-        query = {**params, "limit": 7, **({"cursor": cursor} if cursor else {})}
-        response = client.get(PROVIDERS, params=query)
-        assert response.status_code == 200, response.text
-        body = response.json()
-        items.extend(body["items"])
-        cursor = body["next_cursor"]
-        if cursor is None:
-            return items
-    raise AssertionError("paging did not end")
+    return walk_pages(client, PROVIDERS, page_size=7, max_pages=50, **params)
 
 
 def test_every_seed_record_is_listed_once_with_its_flags(client: TestClient) -> None:

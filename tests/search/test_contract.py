@@ -12,22 +12,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.support.paging import walk_pages
+
 SEARCH = "/api/v1/search"
 
 
 def _all_items(client: TestClient, **params: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = None
-    for _ in range(60):
-        query = {**params, "limit": 20, **({"cursor": cursor} if cursor else {})}
-        response = client.get(SEARCH, params=query)
-        assert response.status_code == 200, response.text
-        body = response.json()
-        items.extend(body["items"])
-        cursor = body["next_cursor"]
-        if cursor is None:
-            return items
-    raise AssertionError("paging did not end")
+    return walk_pages(client, SEARCH, page_size=20, **params)
 
 
 def _codes(client: TestClient, **params: Any) -> set[str]:
