@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from app.cli import app as cli
 from tests.conftest import SEED_DIR
+from tests.support.seed_copies import copy_seed, edit_seed
 
 runner = CliRunner()
 VETERANS = "services/veterans/preferential-treatment-and-pensions.yaml"
@@ -25,16 +26,7 @@ def test_shipped_seed_passes() -> None:
 
 @pytest.fixture
 def broken_seed(tmp_path: Path) -> Path:
-    root = tmp_path / "seed"
-    shutil.copytree(SEED_DIR, root)
-    return root
-
-
-def _edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text not found in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_seed(tmp_path)
 
 
 def _write(root: Path, rel: str, text: str) -> None:
@@ -44,7 +36,7 @@ def _write(root: Path, rel: str, text: str) -> None:
 BREAKAGES: list[tuple[str, Callable[[Path], object], str, str]] = [
     (
         "unknown source id",
-        lambda r: _edit(
+        lambda r: edit_seed(
             r, VETERANS, "sources: [caigou2003-2021-veterans-section]", "sources: [no-such-source]"
         ),
         VETERANS,
@@ -52,19 +44,19 @@ BREAKAGES: list[tuple[str, Callable[[Path], object], str, str]] = [
     ),
     (
         "unknown region",
-        lambda r: _edit(r, VETERANS, 'region: "520000"', 'region: "529999"'),
+        lambda r: edit_seed(r, VETERANS, 'region: "520000"', 'region: "529999"'),
         VETERANS,
         "服务范围地区 529999 不在区划表中",
     ),
     (
         "category of another area",
-        lambda r: _edit(r, VETERANS, 'category: "20"', 'category: "01"'),
+        lambda r: edit_seed(r, VETERANS, 'category: "20"', 'category: "01"'),
         VETERANS,
         "大类 01 属于领域 early-childhood，不属于 veterans",
     ),
     (
         "verified without a date",
-        lambda r: _edit(
+        lambda r: edit_seed(
             r, VETERANS, "verification: {status: unverified}", "verification: {status: verified}"
         ),
         VETERANS,
@@ -72,7 +64,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], object], str, str]] = [
     ),
     (
         "unknown field name",
-        lambda r: _edit(
+        lambda r: edit_seed(
             r,
             VETERANS,
             "fields:\n",
@@ -115,7 +107,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], object], str, str]] = [
     ),
     (
         "township of an unknown county",
-        lambda r: _edit(
+        lambda r: edit_seed(
             r,
             "regions/guizhou-townships.csv",
             '520102016,"新华路街道",520102',

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from app.cli import app as cli
 from app.eligibility.loader import check_ruleset, load_ruleset
 from app.seedfiles.load import SeedError
 from tests.conftest import SEED_DIR
+from tests.support.seed_copies import copy_seed, edit_seed
 
 runner = CliRunner()
 RULES = "eligibility/rules"
@@ -26,21 +26,12 @@ DIBAO_VALUE = """      - region: "520000"
 
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "seed"
-    shutil.copytree(SEED_DIR, root)
-    return root
-
-
-def _edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text not found in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_seed(tmp_path)
 
 
 def _rename_service(root: Path) -> None:
     (root / LOW_INCOME).rename(root / RULES / "no-such-service.yaml")
-    _edit(
+    edit_seed(
         root,
         f"{RULES}/no-such-service.yaml",
         "service: minimum-living-allowance",
@@ -51,7 +42,7 @@ def _rename_service(root: Path) -> None:
 BREAKAGES: list[tuple[str, Callable[[Path], None], str, str]] = [
     (
         "unknown fact id",
-        lambda r: _edit(
+        lambda r: edit_seed(
             r, LOW_INCOME, "fact: household.income_per_capita_monthly", "fact: household.no_such"
         ),
         "seed/eligibility/rules/minimum-living-allowance.yaml",
@@ -59,13 +50,13 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], str, str]] = [
     ),
     (
         "unknown region code in a parameter",
-        lambda r: _edit(r, PARAMS, DIBAO_VALUE, DIBAO_VALUE.replace("520000", "529999")),
+        lambda r: edit_seed(r, PARAMS, DIBAO_VALUE, DIBAO_VALUE.replace("520000", "529999")),
         "seed/eligibility/parameters.yaml",
         "地区代码 529999 不在区划表中",
     ),
     (
         "overlapping parameter dates for one region",
-        lambda r: _edit(
+        lambda r: edit_seed(
             r,
             PARAMS,
             DIBAO_VALUE,
@@ -81,7 +72,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], str, str]] = [
     ),
     (
         "conflicting regional rules at the same level",
-        lambda r: _edit(
+        lambda r: edit_seed(
             r,
             VETERANS,
             "  - region: national\n    valid_from: 2024-10-01",
@@ -92,7 +83,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], str, str]] = [
     ),
     (
         "unknown region code in a rule version",
-        lambda r: _edit(
+        lambda r: edit_seed(
             r,
             VETERANS,
             "  - region: national\n    valid_from: 2024-10-01",
@@ -109,7 +100,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], str, str]] = [
     ),
     (
         "dangling service dependency",
-        lambda r: _edit(
+        lambda r: edit_seed(
             r,
             f"{RULES}/legal-aid.yaml",
             "service: preferential-treatment-and-pensions",
@@ -120,19 +111,19 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], str, str]] = [
     ),
     (
         "unknown placeholder in a sentence",
-        lambda r: _edit(r, LOW_INCOME, "低于{region}最低", "低于{regoin}最低"),
+        lambda r: edit_seed(r, LOW_INCOME, "低于{region}最低", "低于{regoin}最低"),
         "seed/eligibility/rules/minimum-living-allowance.yaml",
         "未知的占位符：regoin",
     ),
     (
         "operator that does not fit the fact",
-        lambda r: _edit(r, f"{RULES}/disaster-victim-assistance.yaml", "op: eq", "op: gte"),
+        lambda r: edit_seed(r, f"{RULES}/disaster-victim-assistance.yaml", "op: eq", "op: gte"),
         "seed/eligibility/rules/disaster-victim-assistance.yaml",
         "gte 只能用于数值类事实",
     ),
     (
         "a fact no rule uses",
-        lambda r: _edit(
+        lambda r: edit_seed(
             r,
             FACTS,
             "facts:\n  # ---- person: basics ----",
@@ -144,7 +135,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], str, str]] = [
     ),
     (
         "a service neither with rules nor with a reason",
-        lambda r: _edit(
+        lambda r: edit_seed(
             r,
             "eligibility/coverage.yaml",
             "  - service: vaccination\n",
@@ -194,14 +185,14 @@ def test_dependency_cycle_is_rejected(seed_copy: Path) -> None:
         "          text: {label: x, pass: x, fail: x, unknown: x}\n"
         "        - id: preferential_object"
     )
-    _edit(seed_copy, VETERANS, "      all:\n        - id: preferential_object", cycle)
+    edit_seed(seed_copy, VETERANS, "      all:\n        - id: preferential_object", cycle)
     problems = check_ruleset(seed_copy)
     assert any("服务依赖形成循环" in p.message for p in problems), problems
 
 
 def test_yaml_and_schema_errors_name_the_file(seed_copy: Path) -> None:
     (seed_copy / RULES / "tv-viewing.yaml").write_text("service: [oops", encoding="utf-8")
-    _edit(seed_copy, f"{RULES}/radio-listening.yaml", "entity: household", "entity: family")
+    edit_seed(seed_copy, f"{RULES}/radio-listening.yaml", "entity: household", "entity: family")
     problems = check_ruleset(seed_copy)
     files = {p.file for p in problems}
     assert "seed/eligibility/rules/tv-viewing.yaml" in files
