@@ -11,15 +11,16 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
 from app.catalogue.snapshot import Snapshot
 from app.domain import PROVIDER_TYPES, TIER_LABELS, Tier
-from app.errors import InvalidCursor, QianfuError
+from app.errors import InvalidCursor, NotFound, QianfuError
 from app.search.base import (
     FACETS,
     MAX_TOTAL_HITS,
@@ -45,6 +46,7 @@ from app.search.text import (
 from app.search.vocabulary import Vocabulary, prune
 
 log = logging.getLogger(__name__)
+_R = TypeVar("_R")
 
 # Facet values returned per facet: the most frequent first (ties by code), like a facet list
 # on a page; both backends are cut the same way.
@@ -154,30 +156,28 @@ class SearchService:
             any_of["tier"] = (params.tier,)
         if params.life_event is not None:
             if params.life_event not in snap.life_events:
-                from app.errors import NotFound
-
                 raise NotFound("life_event", f"人生事项 {params.life_event}", field="life_event")
             any_of["life_events"] = (params.life_event,)
         return Filters(any_of)
 
-    async def _run(self, request: SearchRequest) -> tuple[SearchResult, bool]:
+    async def _with_fallback(
+        self, call: Callable[[SearchBackend], Awaitable[_R]]
+    ) -> tuple[_R, bool]:
+        """``call`` on the backend, or on the fallback when the backend is down; and which."""
         try:
-            return await self.backend.search(request), False
+            return await call(self.backend), False
         except SearchUnavailable as exc:
             if self.fallback is None:
                 raise SearchDown(exc.message) from exc
             log.warning("search backend %s unavailable; using fallback", self.backend.name)
-            return await self.fallback.search(request), True
+            return await call(self.fallback), True
+
+    async def _run(self, request: SearchRequest) -> tuple[SearchResult, bool]:
+        return await self._with_fallback(lambda backend: backend.search(request))
 
     async def nearby(self, request: NearbyRequest) -> tuple[NearbyResult, bool]:
         """Providers near a point, and whether the fallback answered."""
-        try:
-            return await self.backend.nearby(request), False
-        except SearchUnavailable as exc:
-            if self.fallback is None:
-                raise SearchDown(exc.message) from exc
-            log.warning("search backend %s unavailable; using fallback", self.backend.name)
-            return await self.fallback.nearby(request), True
+        return await self._with_fallback(lambda backend: backend.nearby(request))
 
     async def search(self, snap: Snapshot, params: SearchParams) -> dict[str, Any]:
         """Run a search and return the API response body (a plain dict, fast to serialise)."""
