@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -28,7 +30,7 @@ from app.providers.importing import (
 from app.search.base import SearchUnavailable
 from app.seedfiles.load import SeedError, load_seed
 from app.seeding import seed_database, stored_fingerprint
-from app.settings import get_settings
+from app.settings import Settings, get_settings
 
 app = typer.Typer(
     help="黔服 qianfu：贵州省公共服务目录", no_args_is_help=True, add_completion=False
@@ -87,6 +89,19 @@ def serve(
     )
 
 
+@contextmanager
+def _database() -> Iterator[tuple[Settings, Engine]]:
+    """Settings, logging and an engine on the data directory (created if missing)."""
+    settings = get_settings()
+    _setup_logging(settings.log_level)
+    settings.ensure_data_dir()
+    engine = make_engine(settings)
+    try:
+        yield settings, engine
+    finally:
+        engine.dispose()
+
+
 @app.command()
 def migrate() -> None:
     """把数据库结构升级到最新版本。"""
@@ -101,19 +116,14 @@ def migrate() -> None:
 @app.command()
 def seed(seed_dir: SeedDirOption = None) -> None:
     """校验并载入种子数据（全部成功或全部不写入；可重复执行）。"""
-    settings = get_settings()
-    _setup_logging(settings.log_level)
-    settings.ensure_data_dir()
-    engine = make_engine(settings)
-    try:
-        migrations.upgrade(engine)
-        report = seed_database(engine, seed_dir or settings.seed_dir)
-        prepare_search(settings, engine)
-    except SeedError as exc:
-        _print_problems(exc)
-        raise typer.Exit(code=1) from exc
-    finally:
-        engine.dispose()
+    with _database() as (settings, engine):
+        try:
+            migrations.upgrade(engine)
+            report = seed_database(engine, seed_dir or settings.seed_dir)
+            prepare_search(settings, engine)
+        except SeedError as exc:
+            _print_problems(exc)
+            raise typer.Exit(code=1) from exc
     state = "已更新" if report.changed else "无变化"
     typer.echo(
         f"种子数据{state}：{report.services} 项服务，{report.regions} 个地区，"
@@ -124,17 +134,12 @@ def seed(seed_dir: SeedDirOption = None) -> None:
 @app.command()
 def reindex() -> None:
     """从数据库重建当前搜索引擎的索引（先建新索引再切换，重建期间搜索照常）。"""
-    settings = get_settings()
-    _setup_logging(settings.log_level)
-    settings.ensure_data_dir()
-    engine = make_engine(settings)
-    try:
-        prepare_search(settings, engine, force=True)
-    except SearchUnavailable as exc:
-        typer.echo(f"无法连接搜索引擎：{exc}", err=True)
-        raise typer.Exit(code=1) from exc
-    finally:
-        engine.dispose()
+    with _database() as (settings, engine):
+        try:
+            prepare_search(settings, engine, force=True)
+        except SearchUnavailable as exc:
+            typer.echo(f"无法连接搜索引擎：{exc}", err=True)
+            raise typer.Exit(code=1) from exc
     typer.echo(f"搜索索引已重建（{settings.search_backend}）")
 
 
@@ -175,26 +180,21 @@ def import_providers_command(
     ] = False,
 ) -> None:
     """从登记名录导入办理点（CSV/JSON）：逐条校验，全部通过才写入，有问题时列出每一处。"""
-    settings = get_settings()
-    _setup_logging(settings.log_level)
-    settings.ensure_data_dir()
-    engine = make_engine(settings)
-    try:
-        migrations.upgrade(engine)
-        if not _is_seeded(engine):
-            typer.echo("数据库还没有载入种子数据，请先运行 qianfu seed", err=True)
-            raise typer.Exit(code=1)
-        records = read_providers(file, fmt, encoding)
-        report = import_providers(engine, records, dry_run=dry_run)
-        if not dry_run:
-            prepare_search(settings, engine)
-    except ImportRefused as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
-        typer.echo(f"共 {len(exc.problems)} 处问题，未写入任何记录", err=True)
-        raise typer.Exit(code=1) from exc
-    finally:
-        engine.dispose()
+    with _database() as (settings, engine):
+        try:
+            migrations.upgrade(engine)
+            if not _is_seeded(engine):
+                typer.echo("数据库还没有载入种子数据，请先运行 qianfu seed", err=True)
+                raise typer.Exit(code=1)
+            records = read_providers(file, fmt, encoding)
+            report = import_providers(engine, records, dry_run=dry_run)
+            if not dry_run:
+                prepare_search(settings, engine)
+        except ImportRefused as exc:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            typer.echo(f"共 {len(exc.problems)} 处问题，未写入任何记录", err=True)
+            raise typer.Exit(code=1) from exc
     if report.dry_run:
         typer.echo(
             f"校验通过（未写入）：{report.total} 条，其中新增 {report.added} 条、"
