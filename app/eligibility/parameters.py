@@ -25,29 +25,38 @@ RegionKey = Annotated[str, StringConstraints(pattern=r"^(national|\d{6}(\d{3})?)
 NATIONAL = "national"
 
 
-class ParamValue(Strict):
-    """A value for one region over a date range (``valid_to`` exclusive)."""
+class RegionalPeriod(Strict):
+    """Something that holds for one region over a date range (``valid_to`` exclusive)."""
 
     region: RegionKey
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
-    value: float | None = None
-    sources: tuple[str, ...] = ()
-    note_zh: str | None = None
 
     @model_validator(mode="after")
-    def _checks(self) -> ParamValue:
-        if self.value is not None and not self.sources:
-            raise ValueError("有数值的参数必须注明来源 sources（否则写 null）")
+    def _period(self) -> RegionalPeriod:
         if self.valid_from and self.valid_to and self.valid_from >= self.valid_to:
             raise ValueError("valid_from 必须早于 valid_to")
         return self
 
     def in_force(self, as_of: dt.date) -> bool:
-        """Whether the value applies on ``as_of``."""
+        """Whether it applies on ``as_of``."""
         return (self.valid_from is None or self.valid_from <= as_of) and (
             self.valid_to is None or as_of < self.valid_to
         )
+
+
+class ParamValue(RegionalPeriod):
+    """A value for one region over a date range (``valid_to`` exclusive)."""
+
+    value: float | None = None
+    sources: tuple[str, ...] = ()
+    note_zh: str | None = None
+
+    @model_validator(mode="after")
+    def _sourced(self) -> ParamValue:
+        if self.value is not None and not self.sources:
+            raise ValueError("有数值的参数必须注明来源 sources（否则写 null）")
+        return self
 
 
 class ParamDef(Strict):

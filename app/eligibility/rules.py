@@ -13,13 +13,12 @@ page):
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
 
 from app.eligibility.facts import Entity, FactId, Slug, Strict, Text
-from app.eligibility.parameters import ParamId, RegionKey
+from app.eligibility.parameters import ParamId, RegionalPeriod, RegionKey
 
 LeafId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Status = Literal["eligible", "not_eligible", "unknown", "needs_verification"]
@@ -185,27 +184,13 @@ Node = Annotated[
 Leaf = Compare | InRegion | DependsOn
 
 
-class RuleVersion(Strict):
+class RuleVersion(RegionalPeriod):
     """A rule tree in force for a region (``national`` or a code) over a date range."""
 
     region: RegionKey = "national"
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
     basis_zh: Text
     sources: tuple[str, ...] = Field(min_length=1)
     rule: Node
-
-    @model_validator(mode="after")
-    def _dates(self) -> RuleVersion:
-        if self.valid_from and self.valid_to and self.valid_from >= self.valid_to:
-            raise ValueError("valid_from 必须早于 valid_to")
-        return self
-
-    def in_force(self, as_of: dt.date) -> bool:
-        """Whether this version applies on ``as_of`` (``valid_to`` exclusive)."""
-        return (self.valid_from is None or self.valid_from <= as_of) and (
-            self.valid_to is None or as_of < self.valid_to
-        )
 
     @property
     def label(self) -> str:
