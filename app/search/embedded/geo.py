@@ -8,8 +8,6 @@ touches only the points in its latitude band, not every point (the nearest-N rin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import numpy.typing as npt
 
@@ -22,33 +20,6 @@ FloatArray = npt.NDArray[np.float64]
 # Nearest-N without a radius widens a search circle from here, doubling, up to half the earth.
 FIRST_RING_M = 2_000.0
 MAX_RING_M = 20_000_000.0
-_LAT_ORDER = "_geo_lat_order"  # where a LoadedIndex keeps its sorted points (like cached_property)
-
-
-@dataclass(frozen=True, slots=True)
-class LatOrder:
-    """The located documents sorted by latitude: positions, latitudes, longitudes."""
-
-    positions: IntArray
-    lats: FloatArray
-    lngs: FloatArray
-
-    @classmethod
-    def of(cls, index: LoadedIndex) -> LatOrder:
-        """Sort once per loaded index; documents without a latitude are left out."""
-        lats = index.geo_lat
-        located = np.flatnonzero(~np.isnan(lats))
-        positions = located[np.argsort(lats[located], kind="stable")].astype(np.int32)
-        return cls(positions, lats[positions], index.geo_lng[positions])
-
-
-def lat_order(index: LoadedIndex) -> LatOrder:
-    """The index's :class:`LatOrder`, built on first use and kept with the index."""
-    cached = vars(index).get(_LAT_ORDER)
-    if cached is None:
-        cached = vars(index)[_LAT_ORDER] = LatOrder.of(index)
-    assert isinstance(cached, LatOrder)
-    return cached
 
 
 def _haversine(lat: float, lng: float, lats: FloatArray, lngs: FloatArray) -> FloatArray:
@@ -65,7 +36,7 @@ def _haversine(lat: float, lng: float, lats: FloatArray, lngs: FloatArray) -> Fl
 def _in_box(index: LoadedIndex, lat: float, lng: float, radius_m: float) -> IntArray:
     """Positions (ascending) of the located documents inside the radius's bounding box."""
     box = bounding_box(lat, lng, radius_m)
-    points = lat_order(index)
+    points = index.geo_by_lat
     # Bounds included: first latitude >= min_lat up to the last latitude <= max_lat.
     low = int(np.searchsorted(points.lats, box.min_lat, side="left"))
     high = int(np.searchsorted(points.lats, box.max_lat, side="right"))

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -102,6 +103,14 @@ class Attribute:
         return self.single is not None and bool((self.single >= 0).all())
 
 
+class LatOrder(NamedTuple):
+    """Located documents in latitude order, for cutting a bounding box by binary search."""
+
+    positions: IntArray
+    lats: npt.NDArray[np.float64]
+    lngs: npt.NDArray[np.float64]
+
+
 @dataclass
 class LoadedIndex:
     """One index in memory."""
@@ -135,6 +144,13 @@ class LoadedIndex:
             [d["lng"] if d.get("lng") is not None else np.nan for d in self.documents],
             dtype=np.float64,
         )
+
+    @cached_property
+    def geo_by_lat(self) -> LatOrder:
+        """The located documents sorted by latitude (documents without a point left out)."""
+        located = np.flatnonzero(~np.isnan(self.geo_lat))
+        positions = located[np.argsort(self.geo_lat[located], kind="stable")].astype(np.int32)
+        return LatOrder(positions, self.geo_lat[positions], self.geo_lng[positions])
 
     @cached_property
     def rank_scale(self) -> float:
