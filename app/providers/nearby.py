@@ -146,21 +146,12 @@ def point_out(lat: float | None, lng: float | None, coordtype: CoordType) -> dic
     return {"lat": out_lat, "lng": out_lng, "coordtype": coordtype.value}
 
 
-_VERIFICATION = {
-    status.value: (status.value, VERIFICATION_LABELS[status]) for status in VerificationStatus
-}
-
-
 def verification_of(doc: dict[str, Any]) -> dict[str, Any]:
     """The public verification block from a provider document."""
-    raw = doc.get("verification") or "unverified"
-    known = _VERIFICATION.get(raw) if isinstance(raw, str) else None
-    if known is None:  # not a status value: the enum raises as it always did
-        status = VerificationStatus(raw)
-        known = (status.value, VERIFICATION_LABELS[status])
+    status = VerificationStatus(doc.get("verification") or "unverified")
     return {
-        "status": known[0],
-        "label": known[1],
+        "status": status.value,
+        "label": VERIFICATION_LABELS[status],
         "checked_on": doc.get("verified_on"),
         "note": None,
     }
