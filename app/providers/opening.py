@@ -52,26 +52,11 @@ def _state(schedule_json: bytes, minute: dt.datetime) -> OpeningState:
     )
 
 
-# The last clock reading seen and its minute: a request asks about one ``now`` for every
-# provider on its page, and the time-zone conversion costs more than the cached lookup.
-_last_minute: tuple[dt.datetime, dt.datetime] | None = None
-
-
-def _minute(now: dt.datetime) -> dt.datetime:
-    """``now`` in Asia/Shanghai, cut to the minute (remembered for the same ``now`` object)."""
-    global _last_minute
-    last = _last_minute
-    if last is not None and last[0] is now:
-        return last[1]
-    minute = now.astimezone(SHANGHAI).replace(second=0, microsecond=0)
-    _last_minute = (now, minute)
-    return minute
-
-
 def opening_state(hours: object, status: str, now: dt.datetime) -> OpeningState:
     """Whether a provider is open at ``now`` and when that changes (Asia/Shanghai)."""
     if status != "open":
         return OpeningState(False, None, None, STATUS_LABELS.get(status, status))
     if not isinstance(hours, dict) or not hours:
         return OpeningState(None, None, None, UNKNOWN_HOURS)
-    return _state(orjson.dumps(hours, option=orjson.OPT_SORT_KEYS), _minute(now))
+    minute = now.astimezone(SHANGHAI).replace(second=0, microsecond=0)
+    return _state(orjson.dumps(hours, option=orjson.OPT_SORT_KEYS), minute)
