@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,14 +19,13 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import httpx
-
 from app.bootstrap import prepare_database, prepare_search
 from app.catalogue.snapshot import Snapshot, SnapshotCache
 from app.db import make_engine
 from app.providers.documents import provider_documents
 from app.search.base import Document
 from app.settings import Settings
+from tests.support.processes import free_port, wait_for_http
 
 REPO = Path(__file__).resolve().parents[1]
 REPORTS = REPO / "reports"
@@ -69,14 +67,6 @@ class LoadResult:
 
 
 HEADER = f"{'scenario':<48} {'req/s':>9} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'errors':>6}"
-
-
-def free_port() -> int:
-    """A free loopback TCP port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def require_wrk() -> str:
@@ -187,18 +177,17 @@ class Server:
 
 
 def _wait_ready(base_url: str, process: subprocess.Popen[str], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise RuntimeError(f"server exited:\n{output[-4000:]}")
-        try:
-            if httpx.get(f"{base_url}/api/v1/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("server did not become ready")
+    def output() -> str:
+        return process.stdout.read() if process.stdout else ""
+
+    wait_for_http(
+        f"{base_url}/api/v1/readyz",
+        process,
+        what="server",
+        timeout=timeout,
+        interval=0.3,
+        output=output,
+    )
 
 
 @contextmanager

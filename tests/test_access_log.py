@@ -8,13 +8,13 @@ reads everything the server printed.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
+
+from tests.support.processes import free_port, wait_for_http
 
 REPO = Path(__file__).resolve().parents[1]
 # Distinctive digits: if any of these strings shows up in the log, a location leaked.
@@ -22,29 +22,12 @@ LAT, LNG = "26.5912345", "106.7187654"
 GCJ_LAT, GCJ_LNG = "26.5887766", "106.7233445"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _wait_ready(base_url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError("server exited before it was ready")
-        try:
-            if httpx.get(f"{base_url}/api/v1/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError("server did not become ready")
+    wait_for_http(f"{base_url}/api/v1/readyz", process, what="server", timeout=120, interval=0.3)
 
 
 def test_nearby_coordinates_stay_out_of_the_access_log(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "server.log"
     env = {
         **os.environ,

@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from tests.conftest import REPO
-from tests.support.postgres import free_port
+from tests.support.processes import free_port
 
 DOCKERFILE = REPO / "Dockerfile"
 

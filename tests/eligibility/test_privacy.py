@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from app.main import create_app
 from app.models import metadata
 from app.settings import Settings
 from tests.eligibility.strategies import facts_of
+from tests.support.processes import free_port
 
 INCOME = 98765.43
 AGE = 117
@@ -156,17 +156,10 @@ def run_random_answers(client: TestClient) -> None:
     _random_answers(client)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def live_server(seeded_settings: Settings) -> Iterator[str]:
     """A real uvicorn server with its access log on (logged through the std logging tree)."""
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         create_app(seeded_settings),
         host="127.0.0.1",

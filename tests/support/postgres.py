@@ -9,7 +9,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -17,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+
+from tests.support.processes import free_port
 
 
 def _bindir() -> Path:
@@ -29,14 +30,6 @@ def _bindir() -> Path:
             "PostgreSQL server binaries not found (e.g. apt-get install postgresql-15)"
         )
     return Path(candidates[-1]).parent
-
-
-def free_port() -> int:
-    """A free loopback TCP port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
