@@ -237,7 +237,7 @@ class SearchService:
 def pinyin_plan(plan: QueryPlan) -> QueryPlan | None:
     """The same query by sound: each Han term as its pinyin (for homophone typos)."""
     terms = [
-        Term(form, (), pinyin=(form,), latin=True, prefix=True)
+        Term(form, (), spelled=(form,), latin=True, prefix=True)
         for term in plan.terms
         if not term.latin
         for form in term.pinyin[:1]

@@ -14,7 +14,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -156,7 +156,7 @@ class Term:
 
     text: str
     alternatives: tuple[str, ...]
-    pinyin: tuple[str, ...] = ()
+    spelled: tuple[str, ...] | None = None  # its letters as given; None: a Han word's sound
     latin: bool = False
     prefix: bool = False
 
@@ -164,6 +164,15 @@ class Term:
     def words(self) -> tuple[str, ...]:
         """The typed text first, then its official synonyms."""
         return (self.text, *self.alternatives)
+
+    @cached_property
+    def pinyin(self) -> tuple[str, ...]:
+        """Pinyin forms to match by sound (for Han words worked out only when needed).
+
+        Most queries never look: the sound of a Han word is asked for only when its
+        characters match nothing, so the conversion (about a tenth of a search) is lazy.
+        """
+        return self.spelled if self.spelled is not None else _pinyin_forms(self.text)
 
 
 @dataclass(frozen=True)
@@ -185,11 +194,11 @@ def _age_terms(text: str) -> list[Term]:
     for match in _AGE.finditer(text):
         age = int(match.group(1))
         if age >= 60:
-            terms.append(Term(match.group(0), ("老年人", "高龄")))
+            terms.append(Term(match.group(0), ("老年人", "高龄"), spelled=()))
         elif age <= 3:
-            terms.append(Term(match.group(0), ("婴幼儿", "托育", "儿童")))
+            terms.append(Term(match.group(0), ("婴幼儿", "托育", "儿童"), spelled=()))
         elif age < 18:
-            terms.append(Term(match.group(0), ("儿童", "学生")))
+            terms.append(Term(match.group(0), ("儿童", "学生"), spelled=()))
     return terms
 
 
@@ -198,7 +207,7 @@ def plan_query(normalized: str, synonyms: Synonyms) -> QueryPlan:
     if _LATIN_QUERY.match(normalized):
         parts = normalized.split()
         joined = "".join(parts)
-        term = Term(joined, (), pinyin=(joined,), latin=True, prefix=True)
+        term = Term(joined, (), spelled=(joined,), latin=True, prefix=True)
         return QueryPlan(normalized, (term,))
     terms: list[Term] = _age_terms(normalized)
     text = _AGE.sub(" ", normalized)
@@ -207,7 +216,7 @@ def plan_query(normalized: str, synonyms: Synonyms) -> QueryPlan:
     deduped = list({t.text: t for t in terms}.values())
     if deduped:
         last = deduped[-1]
-        deduped[-1] = Term(last.text, last.alternatives, last.pinyin, last.latin, prefix=True)
+        deduped[-1] = replace(last, prefix=True)
     return QueryPlan(normalized, tuple(deduped))
 
 
@@ -223,14 +232,14 @@ def _chunk_terms(chunk: str, synonyms: Synonyms) -> list[Term]:
         if not word or word in synonyms.stopwords or _NUMBER.match(word):
             continue
         if word.isascii():
-            terms.append(Term(word, (), pinyin=(word,), latin=True))
+            terms.append(Term(word, (), spelled=(word,), latin=True))
             continue
         alternatives = synonyms.mapping.get(word)
         if alternatives is None:
             inner = next((k for k in synonyms.longest_first if len(k) > 1 and k in word), None)
             alternatives = synonyms.mapping[inner] if inner else ()
         alternatives = tuple(a for a in alternatives if a != word)
-        terms.append(Term(word, alternatives, _pinyin_forms(word)))
+        terms.append(Term(word, alternatives))
     return terms
 
 

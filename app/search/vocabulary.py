@@ -63,12 +63,12 @@ def prune(plan: QueryPlan, vocabulary: Vocabulary) -> QueryPlan:
         if term.latin:
             # Typed pinyin: keep it if some token starts with it, else its nearest token.
             if sound := vocabulary.closest_pinyin(term.text):
-                terms.append(Term(sound, (), (sound,), latin=True, prefix=term.prefix))
+                terms.append(Term(sound, (), spelled=(sound,), latin=True, prefix=term.prefix))
             continue
         words = [w for w in term.words if vocabulary.has(w)]
         if words:
-            terms.append(Term(words[0], tuple(words[1:]), term.pinyin, False, term.prefix))
+            terms.append(Term(words[0], tuple(words[1:]), term.spelled, prefix=term.prefix))
         elif term.pinyin and (sound := vocabulary.closest_pinyin(term.pinyin[0])):
             # Nothing spelled this way: search by sound (底保 → dibao; 法律缓助 → falvyuanzhu).
-            terms.append(Term(sound, (), (sound,), latin=True, prefix=term.prefix))
+            terms.append(Term(sound, (), spelled=(sound,), latin=True, prefix=term.prefix))
     return QueryPlan(plan.normalized, tuple(terms))
