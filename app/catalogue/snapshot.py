@@ -375,7 +375,8 @@ class SnapshotCache:
     """One snapshot per process, reloaded when ``catalog_version`` changes.
 
     The version row is read at most once per ``check_interval`` seconds (a worker may serve a
-    just-replaced catalogue for that long), in a worker thread so async routes never block.
+    just-replaced catalogue for that long), in a worker thread so async routes never block, and
+    by one request at a time: the others keep the current snapshot meanwhile.
     """
 
     def __init__(self, engine: Engine, check_interval: float = 1.0) -> None:
@@ -402,6 +403,11 @@ class SnapshotCache:
     async def get(self) -> Snapshot:
         """The current snapshot, re-checking the version when the interval has passed."""
         snapshot = self._snapshot
-        if snapshot is not None and time.monotonic() - self._checked < self.check_interval:
+        now = time.monotonic()
+        if snapshot is not None and now - self._checked < self.check_interval:
             return snapshot
+        if snapshot is not None:
+            # Claim this check: requests arriving while it runs keep the current snapshot
+            # instead of each queueing its own version read on the lock.
+            self._checked = now
         return await run_in_threadpool(self.refresh)
