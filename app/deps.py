@@ -23,16 +23,21 @@ REGION_CODE_PATTERN = r"^\d{6}(?:\d{3})?$"
 SLUG_QUERY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
-def get_settings_dep(request: Request) -> Settings:
-    """The settings the app was built with."""
+async def get_settings_dep(request: Request) -> Settings:
+    """The settings the app was built with (async: a sync dependency costs a thread hop)."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> Engine:
+def engine_of(request: Request) -> Engine:
     """The app's database engine."""
     engine: Engine = request.app.state.engine
     return engine
+
+
+async def get_engine(request: Request) -> Engine:
+    """The engine as a dependency (async, like the settings: no thread hop)."""
+    return engine_of(request)
 
 
 def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:

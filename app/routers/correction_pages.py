@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import NowDep, get_engine
+from app.deps import NowDep, engine_of
 from app.pages.render import render
 from app.providers.corrections import (
     MAX_MESSAGE_CHARS,
@@ -50,7 +50,7 @@ def _problem(exc: ValidationError) -> str:
 @router.get("/providers/{provider_id}/correction")
 async def correction_form(request: Request, provider_id: ProviderId) -> Response:
     """信息有误？选择问题类型并简要说明。"""
-    name = await run_in_threadpool(require_location, get_engine(request), provider_id)
+    name = await run_in_threadpool(require_location, engine_of(request), provider_id)
     ctx = _form_context(provider_id, name, "", "")
     return render(
         request, "providers/correction.html", ctx, json_url=f"/api/v1/providers/{provider_id}"
@@ -60,7 +60,7 @@ async def correction_form(request: Request, provider_id: ProviderId) -> Response
 @router.post("/providers/{provider_id}/correction")
 async def correction_submit(request: Request, provider_id: ProviderId, now: NowDep) -> Response:
     """保存报告并致谢；填写有误时带着已填内容重新显示表单。"""
-    engine = get_engine(request)
+    engine = engine_of(request)
     name = await run_in_threadpool(require_location, engine, provider_id)
     form = await request.form()
     topic = form.get("topic")

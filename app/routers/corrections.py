@@ -17,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalogue.pagination import DEFAULT_LIMIT
-from app.deps import CursorQuery, LimitQuery, NowDep, SessionDep, SettingsDep, get_engine
+from app.deps import CursorQuery, LimitQuery, NowDep, SessionDep, SettingsDep, engine_of
 from app.errors import QianfuError
 from app.http_errors import error_response
 from app.providers.corrections import (
@@ -110,7 +110,7 @@ def submit_correction(
     不记录 IP 地址和设备信息；说明中的手机号、身份证号会被隐去。每个来源每小时最多提交
     若干次（QIANFU_CORRECTION_REPORTS_PER_HOUR，默认 5），超过时返回 429。
     """
-    engine = get_engine(request)
+    engine = engine_of(request)
     require_location(engine, provider_id)
     limiter_of(request).hit(client_of(request))
     return store_report(engine, provider_id, report, now)
@@ -220,7 +220,7 @@ def editor_set_correction_status(
 
     只改状态，不改居民提交的内容和时间；返回改后的报告。
     """
-    report = set_report_status(get_engine(request), report_id, change.status)
+    report = set_report_status(engine_of(request), report_id, change.status)
     return Response(orjson.dumps(report), media_type="application/json", headers=NO_STORE)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from app.deps import NowDep, get_engine
+from app.deps import NowDep, engine_of
 from app.providers.hsds import HSDS_VERSION, TABLES, stream_hsds
 from app.schemas import ErrorBody
 
@@ -49,7 +49,7 @@ def export_hsds(
 
     没有可靠来源的字段为 null；默认不含示例数据。数据量大时也边读边发送。
     """
-    body = stream_hsds(get_engine(request), include_sample=include_sample, now=now)
+    body = stream_hsds(engine_of(request), include_sample=include_sample, now=now)
     return StreamingResponse(
         body,
         media_type="application/json",
