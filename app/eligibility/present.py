@@ -175,7 +175,7 @@ def service_json(
     return out
 
 
-_STATIC: dict[str, dict[str, Any]] = {}
+_STATIC: dict[str, tuple[str, dict[str, Any]]] = {}  # code → (rule digest, fixed fields)
 # Conditions a worker still checks matter once a result is (possibly) positive; caveats
 # (wider local practice, other options) matter when it is not, or not yet.
 _NEXT_STEPS = frozenset({"eligible", "needs_verification", "unknown"})
@@ -184,21 +184,23 @@ _LABELS: dict[str, dict[tuple[str, bool], tuple[str, str]]] = {}
 
 
 def _static(service: CompiledService) -> dict[str, Any]:
-    """The parts of a service block that never change."""
+    """The parts of a service block that never change (shared: copy before changing)."""
     found = _STATIC.get(service.code)
-    if found is None or found["_digest"] != service.digest:
+    if found is None or found[0] != service.digest:
         file = service.file
-        found = _STATIC[service.code] = {
-            "_digest": service.digest,
-            "service": service.code,
-            "name": service.name,
-            "entity": file.entity,
-            "region_basis": file.region_basis,
-            "discretionary": file.discretionary,
-            "also_required": list(file.also_required_zh),
-            "caveats": list(file.caveats_zh),
-        }
-    return {k: v for k, v in found.items() if k != "_digest"}
+        found = _STATIC[service.code] = (
+            service.digest,
+            {
+                "service": service.code,
+                "name": service.name,
+                "entity": file.entity,
+                "region_basis": file.region_basis,
+                "discretionary": file.discretionary,
+                "also_required": list(file.also_required_zh),
+                "caveats": list(file.caveats_zh),
+            },
+        )
+    return found[1]
 
 
 def _labels(
