@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.search.meili import query_string
 from app.search.text import (
     InvalidQuery,
     Synonyms,
@@ -80,3 +81,16 @@ def test_ages_become_meaningful_terms() -> None:
 def test_highlight_escapes_everything_but_our_marks() -> None:
     marked = highlight("<b>低保</b> & 低保", ["低保"])
     assert marked == "&lt;b&gt;<em>低保</em>&lt;/b&gt; &amp; <em>低保</em>"
+
+
+@pytest.mark.parametrize(
+    ("raw", "sent"),
+    [
+        ("打官司 钱", "打官司"),  # a lone character beside a word: Meilisearch would require it
+        ("钱", "钱"),  # alone, it is the whole query
+        ("dibao", "dibao"),
+        ("老人 补贴", "老人 补贴"),
+    ],
+)
+def test_meilisearch_query_words(raw: str, sent: str) -> None:
+    assert query_string(plan_query(check_query(raw), SYNONYMS)) == sent
