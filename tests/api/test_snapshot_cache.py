@@ -24,16 +24,18 @@ from app.bootstrap import prepare_database
 from app.catalogue.snapshot import Snapshot, SnapshotCache, bump_version
 from app.db import make_engine
 from app.settings import Settings
-from tests.conftest import make_settings
+from tests.conftest import DB_KINDS, fresh_database_url, make_settings
 
 INTERVAL = 0.05  # seconds; the tests wait past it, they never time anything
 
 
-@pytest.fixture(scope="module")
-def seeded_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """A private seeded SQLite database (these tests write a new catalogue version)."""
-    tmp: Path = tmp_path_factory.mktemp("snapshot-cache")
-    settings: Settings = make_settings(f"sqlite:///{tmp / 'qianfu.db'}", tmp)
+@pytest.fixture(scope="module", params=DB_KINDS)
+def seeded_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A private seeded database per backend (these tests write a new catalogue version)."""
+    tmp: Path = tmp_path_factory.mktemp(f"snapshot-cache-{request.param}")
+    settings: Settings = make_settings(fresh_database_url(request.param, request, tmp), tmp)
     engine = make_engine(settings)
     prepare_database(settings, engine)
     yield engine
