@@ -392,7 +392,6 @@ class SnapshotCache:
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
-        self._pending: asyncio.Future[Snapshot] | None = None
 
     @property
     def last(self) -> Snapshot | None:
@@ -416,8 +415,8 @@ class SnapshotCache:
         now = time.monotonic()
         if now - self._checked >= self.check_interval:
             self._checked = now  # claimed: later requests in this interval do not start another
-            self._pending = asyncio.get_running_loop().run_in_executor(None, self.refresh)
-            self._pending.add_done_callback(_log_failed_check)
+            check = asyncio.get_running_loop().run_in_executor(None, self.refresh)
+            check.add_done_callback(_log_failed_check)
         return snapshot
 
 
