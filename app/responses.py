@@ -1,9 +1,11 @@
-"""JSON responses for catalogue reads: serialised once by pydantic-core, with ETag caching."""
+"""JSON responses: pydantic models serialised once by pydantic-core (with ETag caching for
+catalogue reads), and plain dicts built on a hot path serialised once by orjson."""
 
 from __future__ import annotations
 
 import hashlib
 
+import orjson
 from fastapi import Request, Response
 from pydantic import BaseModel
 
@@ -55,4 +57,11 @@ def json_response(
         media_type=JSON_MEDIA_TYPE,
         status_code=status_code,
         headers=headers,
+    )
+
+
+def orjson_response(body: object, *, cache_control: str = "no-store") -> Response:
+    """A plain dict or list as JSON bytes (no model validation, no jsonable_encoder pass)."""
+    return Response(
+        orjson.dumps(body), media_type=JSON_MEDIA_TYPE, headers={"Cache-Control": cache_control}
     )

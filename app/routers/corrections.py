@@ -11,7 +11,6 @@ import datetime as dt
 import secrets
 from typing import Annotated, Any, Literal
 
-import orjson
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,12 +30,12 @@ from app.providers.corrections import (
     set_report_status,
     store_report,
 )
+from app.responses import orjson_response
 from app.routers.providers import ProviderId
 from app.schemas import ErrorBody
 from app.settings import Settings
 
 router = APIRouter()
-NO_STORE = {"Cache-Control": "no-store"}
 _bearer = HTTPBearer(
     auto_error=False,
     scheme_name="editor_token",
@@ -182,7 +181,7 @@ def editor_corrections(
     """按提交先后列出报告（先提交的在前），附办理点现在的名称。需要编辑令牌。"""
     wanted = None if status == "all" else ReportStatus(status)
     page = list_reports(session, wanted, limit=limit, cursor=cursor)
-    return Response(orjson.dumps(page), media_type="application/json", headers=NO_STORE)
+    return orjson_response(page)
 
 
 class StatusChange(BaseModel):
@@ -221,7 +220,7 @@ def editor_set_correction_status(
     只改状态，不改居民提交的内容和时间；返回改后的报告。
     """
     report = set_report_status(engine_of(request), report_id, change.status)
-    return Response(orjson.dumps(report), media_type="application/json", headers=NO_STORE)
+    return orjson_response(report)
 
 
 async def _on_limit(request: Request, exc: Exception) -> Response:

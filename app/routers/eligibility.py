@@ -13,7 +13,6 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, FastAPI, Request, Response
 from pydantic import ValidationError
 
@@ -40,13 +39,12 @@ from app.eligibility.request import (
 )
 from app.eligibility.vocabulary import facts_json, next_question_json
 from app.http_errors import error_response
-from app.responses import JSON_MEDIA_TYPE, cached_json
+from app.responses import JSON_MEDIA_TYPE, cached_json, orjson_response
 from app.schemas import ErrorBody, ServiceDetail
 from app.settings import Settings
 from app.validation_messages import describe
 
 MAX_BODY_BYTES = 64 * 1024
-NO_STORE = {"Cache-Control": "no-store"}
 _REQUEST_BODY = {
     "requestBody": {
         "required": True,
@@ -222,10 +220,6 @@ async def _evaluation(request: Request) -> Evaluation:
     return evaluate(state.ruleset, regions, household)
 
 
-def _json(payload: dict[str, Any]) -> Response:
-    return Response(orjson.dumps(payload), media_type=JSON_MEDIA_TYPE, headers=NO_STORE)
-
-
 @router.get("/facts", summary="问卷词汇表", response_model=FactsResponse)
 def get_facts(request: Request, settings: SettingsDep) -> Response:
     """所有事实（问题）的编号、类型、问题文字、说明、单位、选项和敏感程度，以及问题分组、
@@ -249,7 +243,7 @@ async def post_evaluate(request: Request) -> Response:
     当地标准没有可靠来源时结果为“还需要回答”并列出 missing_parameters（标准待核实）。
     """
     try:
-        return _json(evaluation_json(await _evaluation(request)))
+        return orjson_response(evaluation_json(await _evaluation(request)))
     except BadRequest as exc:
         return error_response(request, exc.status, exc.code, exc.message, exc.field)
 
@@ -267,6 +261,6 @@ async def post_next_question(request: Request) -> Response:
     只因当地标准待核实而无法判断的服务不会产生问题。done 为 true 表示没有能改变结果的问题了。
     """
     try:
-        return _json(next_question_json(await _evaluation(request)))
+        return orjson_response(next_question_json(await _evaluation(request)))
     except BadRequest as exc:
         return error_response(request, exc.status, exc.code, exc.message, exc.field)

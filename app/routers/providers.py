@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.catalogue.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -21,7 +20,7 @@ from app.domain import ProviderType
 from app.geo.coords import CoordType
 from app.providers import directory
 from app.providers import nearby as geo
-from app.responses import ERROR_RESPONSES
+from app.responses import ERROR_RESPONSES, orjson_response
 from app.routers.search import SEARCH_RESPONSES, search_service
 from app.schemas import ErrorBody
 
@@ -64,12 +63,6 @@ NEARBY_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _json(body: dict[str, Any], cache: str) -> Response:
-    return Response(
-        orjson.dumps(body), media_type="application/json", headers={"Cache-Control": cache}
-    )
-
-
 def _types(values: list[ProviderType] | None) -> tuple[str, ...]:
     return tuple(v.value for v in values or ())
 
@@ -98,7 +91,7 @@ def list_providers(
     page = directory.list_providers(
         session, snap, filters, limit=limit, cursor=cursor, now=now, coordtype=coordtype
     )
-    return _json(page, "public, max-age=60")
+    return orjson_response(page, cache_control="public, max-age=60")
 
 
 @router.get("/nearby", summary="附近的办理点", responses=NEARBY_RESPONSES)
@@ -155,7 +148,7 @@ async def nearby(
         open_now=open_now,
     )
     body = await geo.find_nearby(search_service(request), snap, params, now)
-    return _json(body, "private, no-store")
+    return orjson_response(body, cache_control="private, no-store")
 
 
 @router.get("/{provider_id}", summary="办理点详情", responses=ERROR_RESPONSES)
@@ -168,4 +161,4 @@ def get_provider(
 ) -> Response:
     """地址、坐标（按 coordtype）、电话、开放时间（含节假日和调休）、导航链接、来源和核实日期。"""
     body = directory.provider_detail(session, snap, provider_id, now=now, coordtype=coordtype)
-    return _json(body, "public, max-age=60")
+    return orjson_response(body, cache_control="public, max-age=60")

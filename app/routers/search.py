@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-import orjson
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
 from app.catalogue.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.deps import REGION_CODE_PATTERN, SLUG_QUERY_PATTERN, CatalogueDep
-from app.responses import ERROR_RESPONSES
+from app.responses import ERROR_RESPONSES, orjson_response
 from app.routers.areas import AreaQuery
 from app.routers.services import CategoryQuery, TierQuery
 from app.schemas import ErrorBody, Labelled, Out, RegionRef
@@ -117,11 +116,6 @@ QText = Annotated[
 ]
 
 
-def _json(body: dict[str, Any] | list[Any], *, cache: bool = False) -> Response:
-    headers = {"Cache-Control": "public, max-age=60" if cache else "no-store"}
-    return Response(orjson.dumps(body), media_type="application/json", headers=headers)
-
-
 def search_service(request: Request) -> SearchService:
     """The app's search service."""
     service: SearchService = request.app.state.search
@@ -166,7 +160,7 @@ async def search(
         limit=limit,
         cursor=cursor,
     )
-    return _json(await search_service(request).search(snap, params))
+    return orjson_response(await search_service(request).search(snap, params))
 
 
 @router.get(
@@ -181,4 +175,6 @@ async def suggest(
     """边输入边提示：返回名称以所输内容开头（或包含它）的服务，最多 10 条。"""
     service = search_service(request)
     service.learn(snap)
-    return _json({"items": await service.suggest(q, limit)}, cache=True)
+    return orjson_response(
+        {"items": await service.suggest(q, limit)}, cache_control="public, max-age=60"
+    )
