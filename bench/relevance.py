@@ -9,25 +9,21 @@ Not a timing: the test suite asserts the targets; this prints the numbers for th
 from __future__ import annotations
 
 import tempfile
-import uuid
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from app.bootstrap import prepare_database, prepare_search
+from app.bootstrap import prepare_database
 from app.db import make_engine
 from app.main import create_app
 from app.settings import Settings
 from tests.search.relevance import Score, score
 from tests.support.meilisearch import start_meilisearch
+from tests.support.search_backends import backend_settings, index_everything
 
 
 def _score(settings: Settings) -> Score:
-    engine = make_engine(settings)
-    try:
-        prepare_search(settings, engine, force=True)
-    finally:
-        engine.dispose()
+    index_everything(settings)
     with TestClient(create_app(settings)) as client:
         return score(client)
 
@@ -55,15 +51,7 @@ def main() -> None:
     _print("embedded", _score(base))
     meili = start_meilisearch()
     try:
-        settings = base.model_copy(
-            update={
-                "search_backend": "meilisearch",
-                "meili_url": meili.url,
-                "meili_master_key": meili.key,
-                "meili_index_prefix": f"rel{uuid.uuid4().hex[:8]}",
-            }
-        )
-        _print("meilisearch", _score(settings))
+        _print("meilisearch", _score(backend_settings(base, "meilisearch", meili)))
     finally:
         meili.stop()
 

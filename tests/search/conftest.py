@@ -6,19 +6,19 @@ real Meilisearch server started for the session (see tests/support/meilisearch.p
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.bootstrap import prepare_database, prepare_search
+from app.bootstrap import prepare_database
 from app.db import make_engine
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import make_settings
 from tests.support.meilisearch import MeiliServer, start_meilisearch
+from tests.support.search_backends import backend_settings, index_everything
 
 BACKENDS = ["embedded", "meilisearch"]
 CONTRACT_PROVIDERS = 600
@@ -45,30 +45,6 @@ def search_base_settings(
     prepare_database(settings, engine)
     engine.dispose()
     return settings
-
-
-def backend_settings(base: Settings, backend: str, meili: MeiliServer | None) -> Settings:
-    """``base`` pointed at one backend (a unique index prefix per call for Meilisearch)."""
-    if backend == "embedded":
-        return base
-    assert meili is not None
-    return base.model_copy(
-        update={
-            "search_backend": "meilisearch",
-            "meili_url": meili.url,
-            "meili_master_key": meili.key,
-            "meili_index_prefix": f"t{uuid.uuid4().hex[:10]}",
-        }
-    )
-
-
-def index_everything(settings: Settings) -> None:
-    """Rebuild both indexes from the database (catalogue and the sample providers in it)."""
-    engine = make_engine(settings)
-    try:
-        prepare_search(settings, engine, force=True)
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
-from tests.search.conftest import backend_settings, index_everything
 from tests.support.meilisearch import start_meilisearch
 from tests.support.processes import free_port
+from tests.support.search_backends import backend_settings, index_everything
 
 SEARCH = "/api/v1/search"
 

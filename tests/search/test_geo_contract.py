@@ -33,8 +33,9 @@ from app.search.base import Document
 from app.seedfiles.schema import Verification
 from app.settings import Settings
 from tests.conftest import make_settings
-from tests.search.conftest import BACKENDS, backend_settings, index_everything
+from tests.search.conftest import BACKENDS
 from tests.support.geodesy import destination
+from tests.support.search_backends import backend_settings, index_everything
 
 NEARBY = "/api/v1/providers/nearby"
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
