@@ -223,12 +223,7 @@ class SearchService:
     async def suggest(self, raw: str, limit: int) -> list[dict[str, str]]:
         """Up to ``limit`` service names for a prefix (search-as-you-type)."""
         plan = self.plan(raw)
-        try:
-            documents = await self.backend.suggest(plan, limit)
-        except SearchUnavailable as exc:
-            if self.fallback is None:
-                raise SearchDown(exc.message) from exc
-            documents = await self.fallback.suggest(plan, limit)
+        documents, _ = await self._with_fallback(lambda backend: backend.suggest(plan, limit))
         return [
             {"text": str(d["name"]), "code": str(d["id"]), "type": "service"} for d in documents
         ]
