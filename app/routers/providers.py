@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import Field
 
 from app.catalogue.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.deps import (
@@ -20,35 +21,31 @@ from app.domain import ProviderType
 from app.geo.coords import CoordType
 from app.providers import directory
 from app.providers import nearby as geo
+from app.query_model import QueryModel, query_dependency, query_openapi
 from app.responses import ERROR_RESPONSES, orjson_response
 from app.routers.search import SEARCH_RESPONSES, search_service
 from app.schemas import ErrorBody
 
 router = APIRouter(prefix="/providers", tags=["providers"])
 
-TypeQuery = Annotated[
-    list[ProviderType] | None,
-    Query(
-        max_length=10,
-        description="办理点类型代码，可重复，如 type=childcare&type=kindergarten（见 /api/v1）",
-    ),
-]
+TYPE_DESCRIPTION = "办理点类型代码，可重复，如 type=childcare&type=kindergarten（见 /api/v1）"
+SERVICE_DESCRIPTION = "只列出办理该服务的办理点"
+REGION_DESCRIPTION = "地区代码（含下级地区），如 520102"
+INCLUSIVE_DESCRIPTION = "true 只要普惠性机构"
+COORDTYPE_DESCRIPTION = (
+    "坐标系：wgs84（GPS，默认）、gcj02（微信、高德、腾讯）、bd09（百度）；"
+    "输入和输出的坐标都用这个坐标系"
+)
+TypeQuery = Annotated[list[ProviderType] | None, Query(max_length=10, description=TYPE_DESCRIPTION)]
 ServiceQuery = Annotated[
     str | None,
-    Query(pattern=SLUG_QUERY_PATTERN, max_length=64, description="只列出办理该服务的办理点"),
+    Query(pattern=SLUG_QUERY_PATTERN, max_length=64, description=SERVICE_DESCRIPTION),
 ]
 RegionFilter = Annotated[
-    str | None,
-    Query(pattern=REGION_CODE_PATTERN, description="地区代码（含下级地区），如 520102"),
+    str | None, Query(pattern=REGION_CODE_PATTERN, description=REGION_DESCRIPTION)
 ]
-InclusiveQuery = Annotated[bool | None, Query(description="true 只要普惠性机构")]
-CoordTypeQuery = Annotated[
-    CoordType,
-    Query(
-        description="坐标系：wgs84（GPS，默认）、gcj02（微信、高德、腾讯）、bd09（百度）；"
-        "输入和输出的坐标都用这个坐标系"
-    ),
-]
+InclusiveQuery = Annotated[bool | None, Query(description=INCLUSIVE_DESCRIPTION)]
+CoordTypeQuery = Annotated[CoordType, Query(description=COORDTYPE_DESCRIPTION)]
 ProviderId = Annotated[
     str, Path(pattern=SLUG_QUERY_PATTERN, max_length=64, description="办理点编号")
 ]
@@ -94,39 +91,53 @@ def list_providers(
     return orjson_response(page, cache_control="public, max-age=60")
 
 
-@router.get("/nearby", summary="附近的办理点", responses=NEARBY_RESPONSES)
+class NearbyQuery(QueryModel):
+    """附近查询的参数（一次校验，见 app.query_model）。"""
+
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False, description="纬度（按 coordtype）")
+    lng: float = Field(ge=-180, le=180, allow_inf_nan=False, description="经度（按 coordtype）")
+    coordtype: CoordType = Field(default=CoordType.WGS84, description=COORDTYPE_DESCRIPTION)
+    radius_m: float | None = Field(
+        default=None,
+        gt=0,
+        le=geo.MAX_RADIUS_M,
+        allow_inf_nan=False,
+        description=f"半径（米），不超过 {int(geo.MAX_RADIUS_M)}；不传则返回最近的 limit 个",
+    )
+    limit: int = Field(
+        default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"最多返回条数，1–{MAX_LIMIT}"
+    )
+    type: list[ProviderType] | None = Field(
+        default=None, max_length=10, description=TYPE_DESCRIPTION
+    )
+    service: str | None = Field(
+        default=None,
+        pattern=SLUG_QUERY_PATTERN,
+        max_length=64,
+        description=SERVICE_DESCRIPTION,
+    )
+    region: str | None = Field(
+        default=None, pattern=REGION_CODE_PATTERN, description=REGION_DESCRIPTION
+    )
+    inclusive: bool | None = Field(default=None, description=INCLUSIVE_DESCRIPTION)
+    accessible: bool | None = Field(default=None, description="true 只要有无障碍设施的")
+    language: str | None = Field(
+        default=None, min_length=1, max_length=10, description="服务语言，如 苗语"
+    )
+    open_now: bool = Field(default=False, description="true 只要现在开放的")
+
+
+@router.get(
+    "/nearby",
+    summary="附近的办理点",
+    responses=NEARBY_RESPONSES,
+    openapi_extra=query_openapi(NearbyQuery),
+)
 async def nearby(
     request: Request,
     snap: CatalogueDep,
     now: NowDep,
-    lat: Annotated[
-        float, Query(ge=-90, le=90, allow_inf_nan=False, description="纬度（按 coordtype）")
-    ],
-    lng: Annotated[
-        float, Query(ge=-180, le=180, allow_inf_nan=False, description="经度（按 coordtype）")
-    ],
-    coordtype: CoordTypeQuery = CoordType.WGS84,
-    radius_m: Annotated[
-        float | None,
-        Query(
-            gt=0,
-            le=geo.MAX_RADIUS_M,
-            allow_inf_nan=False,
-            description=f"半径（米），不超过 {int(geo.MAX_RADIUS_M)}；不传则返回最近的 limit 个",
-        ),
-    ] = None,
-    limit: Annotated[
-        int, Query(ge=1, le=MAX_LIMIT, description=f"最多返回条数，1–{MAX_LIMIT}")
-    ] = DEFAULT_LIMIT,
-    type: TypeQuery = None,
-    service: ServiceQuery = None,
-    region: RegionFilter = None,
-    inclusive: InclusiveQuery = None,
-    accessible: Annotated[bool | None, Query(description="true 只要有无障碍设施的")] = None,
-    language: Annotated[
-        str | None, Query(min_length=1, max_length=10, description="服务语言，如 苗语")
-    ] = None,
-    open_now: Annotated[bool, Query(description="true 只要现在开放的")] = False,
+    query: Annotated[NearbyQuery, Depends(query_dependency(NearbyQuery))],
 ) -> Response:
     """按距离由近到远返回办理点（距离为整数米，相同距离按编号排序），附“现在是否开放/何时开放”。
 
@@ -134,18 +145,18 @@ async def nearby(
     并在 note 中说明。
     """
     params = geo.NearbyParams(
-        lat=lat,
-        lng=lng,
-        coordtype=coordtype,
-        radius_m=radius_m,
-        limit=limit,
-        types=_types(type),
-        service=service,
-        region=region,
-        inclusive=inclusive,
-        accessible=accessible,
-        language=language,
-        open_now=open_now,
+        lat=query.lat,
+        lng=query.lng,
+        coordtype=query.coordtype,
+        radius_m=query.radius_m,
+        limit=query.limit,
+        types=_types(query.type),
+        service=query.service,
+        region=query.region,
+        inclusive=query.inclusive,
+        accessible=query.accessible,
+        language=query.language,
+        open_now=query.open_now,
     )
     body = await geo.find_nearby(search_service(request), snap, params, now)
     return orjson_response(body, cache_control="private, no-store")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import Field
 
 from app.catalogue.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.deps import REGION_CODE_PATTERN, SLUG_QUERY_PATTERN, CatalogueDep
+from app.domain import Tier
+from app.query_model import QueryModel, query_dependency, query_openapi
 from app.responses import ERROR_RESPONSES, orjson_response
-from app.routers.areas import AreaQuery
-from app.routers.services import CategoryQuery, TierQuery
+from app.routers.areas import AREA_DESCRIPTION, AreaCode
+from app.routers.services import CATEGORY_DESCRIPTION, CATEGORY_PATTERN, TIER_DESCRIPTION
 from app.schemas import ErrorBody, Labelled, Out, RegionRef
 from app.search.service import SearchParams, SearchService
 from app.search.text import MAX_QUERY_CHARS
@@ -105,13 +107,11 @@ class SuggestResponse(Out):
     items: list[Suggestion]
 
 
+Q_DESCRIPTION = f"搜索词，1–{MAX_QUERY_CHARS} 个字；支持繁体、拼音（yanglao）和首字母（flyz）"
 QText = Annotated[
     str,
     Query(
-        min_length=1,
-        max_length=MAX_QUERY_CHARS,
-        pattern=QUERY_PATTERN,
-        description=f"搜索词，1–{MAX_QUERY_CHARS} 个字；支持繁体、拼音（yanglao）和首字母（flyz）",
+        min_length=1, max_length=MAX_QUERY_CHARS, pattern=QUERY_PATTERN, description=Q_DESCRIPTION
     ),
 ]
 
@@ -122,43 +122,57 @@ def search_service(request: Request) -> SearchService:
     return service
 
 
+class SearchQuery(QueryModel):
+    """搜索参数（一次校验，见 app.query_model）。"""
+
+    q: str = Field(
+        min_length=1, max_length=MAX_QUERY_CHARS, pattern=QUERY_PATTERN, description=Q_DESCRIPTION
+    )
+    type: Literal["service", "provider"] = Field(
+        default="service", description="搜索对象：service 服务（默认）或 provider 办理点"
+    )
+    area: AreaCode | None = Field(default=None, description=AREA_DESCRIPTION)
+    category: str | None = Field(
+        default=None, pattern=CATEGORY_PATTERN, description=CATEGORY_DESCRIPTION
+    )
+    tier: Tier | None = Field(default=None, description=TIER_DESCRIPTION)
+    region: str | None = Field(
+        default=None,
+        pattern=REGION_CODE_PATTERN,
+        description="地区：县级地区可见县、市、省三级服务",
+    )
+    life_event: str | None = Field(
+        default=None, pattern=SLUG_QUERY_PATTERN, max_length=64, description="人生事项代码"
+    )
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="每页条数")
+    cursor: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$", description="下一页游标"
+    )
+
+
 @router.get(
-    "/search", summary="搜索服务或办理点", response_model=SearchResponse, responses=SEARCH_RESPONSES
+    "/search",
+    summary="搜索服务或办理点",
+    response_model=SearchResponse,
+    responses=SEARCH_RESPONSES,
+    openapi_extra=query_openapi(SearchQuery),
 )
 async def search(
     request: Request,
     snap: CatalogueDep,
-    q: QText,
-    type: Annotated[
-        Literal["service", "provider"],
-        Query(description="搜索对象：service 服务（默认）或 provider 办理点"),
-    ] = "service",
-    area: AreaQuery = None,
-    category: CategoryQuery = None,
-    tier: TierQuery = None,
-    region: Annotated[
-        str | None,
-        Query(pattern=REGION_CODE_PATTERN, description="地区：县级地区可见县、市、省三级服务"),
-    ] = None,
-    life_event: Annotated[
-        str | None, Query(pattern=SLUG_QUERY_PATTERN, max_length=64, description="人生事项代码")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数")] = DEFAULT_LIMIT,
-    cursor: Annotated[
-        str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="下一页游标")
-    ] = None,
+    query: Annotated[SearchQuery, Depends(query_dependency(SearchQuery))],
 ) -> Response:
     """按口语、繁体、拼音或首字母搜索；返回高亮结果、分面计数，无结果时给出“您是不是要找”。"""
     params = SearchParams(
-        q=q,
-        type="providers" if type == "provider" else "services",
-        area=area,
-        category=category,
-        tier=tier.value if tier else None,
-        region=region,
-        life_event=life_event,
-        limit=limit,
-        cursor=cursor,
+        q=query.q,
+        type="providers" if query.type == "provider" else "services",
+        area=query.area,
+        category=query.category,
+        tier=query.tier.value if query.tier else None,
+        region=query.region,
+        life_event=query.life_event,
+        limit=query.limit,
+        cursor=query.cursor,
     )
     return orjson_response(await search_service(request).search(snap, params))
 

@@ -27,16 +27,13 @@ from app.schemas import Page, ServiceDetail, ServiceSummary
 
 router = APIRouter(prefix="/services", tags=["catalogue"], responses=CACHED_RESPONSES)
 
+CATEGORY_PATTERN = r"^(0[1-9]|1\d|2[0-2])$"
+CATEGORY_DESCRIPTION = "国家标准大类编号 01–22"
+TIER_DESCRIPTION = "服务层级：basic 基本公共服务、inclusive 普惠性非基本公共服务、life 生活服务"
 CategoryQuery = Annotated[
-    str | None,
-    Query(pattern=r"^(0[1-9]|1\d|2[0-2])$", description="国家标准大类编号 01–22"),
+    str | None, Query(pattern=CATEGORY_PATTERN, description=CATEGORY_DESCRIPTION)
 ]
-TierQuery = Annotated[
-    Tier | None,
-    Query(
-        description="服务层级：basic 基本公共服务、inclusive 普惠性非基本公共服务、life 生活服务"
-    ),
-]
+TierQuery = Annotated[Tier | None, Query(description=TIER_DESCRIPTION)]
 LifeEventQuery = Annotated[
     str | None,
     Query(pattern=SLUG_QUERY_PATTERN, max_length=64, description="人生事项代码，如 birth、old-age"),
