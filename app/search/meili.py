@@ -87,14 +87,12 @@ def query_string(plan: QueryPlan) -> str:
 
     Only each term's own word goes into the query: its official synonyms reach Meilisearch
     through the index's ``synonyms`` setting (same dictionary), where they count as
-    alternatives of that one word rather than as extra words to match. A lone Han character
-    beside longer words is left out: Meilisearch's ``frequency`` strategy drops the most
-    frequent words first, so a word no document has as a token goes last and the query finds
-    nothing (被人打了没钱请律师 did, because of 打 and 钱).
+    alternatives of that one word rather than as extra words to match. Only the plan's main
+    terms are sent: with a lone Han character beside longer words, Meilisearch's
+    ``frequency`` strategy (which drops the most frequent words first, so a word no document
+    has as a token goes last) found nothing for 被人打了没钱请律师, because of 打 and 钱.
     """
-    words = [t.pinyin[0] if t.latin and t.pinyin else t.text for t in plan.terms]
-    if any(len(w) > 1 for w in words):
-        words = [w for w in words if len(w) > 1 or w.isascii()]
+    words = [t.pinyin[0] if t.latin and t.pinyin else t.text for t in plan.main_terms]
     return " ".join(list(dict.fromkeys(words))[:MAX_QUERY_WORDS])
 
 

@@ -183,6 +183,26 @@ class QueryPlan:
     terms: tuple[Term, ...] = field(default_factory=tuple)
 
     @property
+    def main_terms(self) -> tuple[Term, ...]:
+        """The terms that choose documents: lone Han characters beside longer words left out.
+
+        jieba leaves such characters when it splits a name it does not know (兴仁市 → 兴仁 + 市)
+        or a long question (被人打了没钱请律师 → … 打 … 钱 …). They say little about what is
+        wanted yet occur nearly everywhere (市 is in two thirds of the provider documents), so
+        letting them choose documents only adds noise and work. A query made of nothing else
+        keeps them.
+        """
+        if not any(len(t.text) > 1 for t in self.terms):
+            return self.terms
+        return tuple(t for t in self.terms if len(t.text) > 1 or t.latin)
+
+    @property
+    def minor_terms(self) -> tuple[Term, ...]:
+        """The lone characters left out of :attr:`main_terms` (they still rank: 报 in 报不了)."""
+        main = self.main_terms
+        return () if len(main) == len(self.terms) else tuple(t for t in self.terms if t not in main)
+
+    @property
     def highlight_words(self) -> list[str]:
         """Han words to mark in snippets, longest first."""
         words = {w for t in self.terms if not t.latin for w in t.words if w}

@@ -153,6 +153,19 @@ def test_two_word_provider_query(search_client: TestClient) -> None:
     assert top["type"]["code"] == "childcare"
 
 
+@pytest.mark.parametrize(
+    ("q", "alone", "type"),
+    [("托育 市", "托育", "provider"), ("打官司 钱", "打官司", "service")],
+)
+def test_a_lone_character_beside_a_word_chooses_no_results(
+    search_client: TestClient, q: str, alone: str, type: str
+) -> None:
+    """市 is in most provider documents: it may rank, but the word decides what is found."""
+    with_character = _codes(search_client, q=q, type=type)
+    assert with_character
+    assert with_character == _codes(search_client, q=alone, type=type)
+
+
 def test_service_filters_do_not_apply_to_providers(search_client: TestClient) -> None:
     response = search_client.get(SEARCH, params={"q": "养老", "type": "provider", "tier": "basic"})
     assert response.status_code == 400

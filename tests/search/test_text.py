@@ -94,3 +94,12 @@ def test_highlight_escapes_everything_but_our_marks() -> None:
 )
 def test_meilisearch_query_words(raw: str, sent: str) -> None:
     assert query_string(plan_query(check_query(raw), SYNONYMS)) == sent
+
+
+def test_lone_characters_beside_words_are_minor_terms() -> None:
+    plan = plan_query(check_query("打官司 钱 老人"), SYNONYMS)
+    assert [t.text for t in plan.main_terms] == ["打官司", "老人"]
+    assert [t.text for t in plan.minor_terms] == ["钱"]
+    alone = plan_query(check_query("钱"), SYNONYMS)
+    assert [t.text for t in alone.main_terms] == ["钱"]
+    assert alone.minor_terms == ()

@@ -168,27 +168,22 @@ def run_query(index: LoadedIndex, request: SearchRequest) -> SearchResult:
     empty = SearchResult(
         hits=[], total=0, facets={f: {} for f in FACETS[index.name]}, backend="embedded"
     )
-    term_pairs = [_term_matches(index, term) for term in plan.terms]
-    if index.size == 0 or not any(term_pairs):
+    main_pairs = [_term_matches(index, term) for term in plan.main_terms]
+    minor_pairs = [_term_matches(index, term) for term in plan.minor_terms]
+    if not any(main_pairs):
+        main_pairs, minor_pairs = main_pairs + minor_pairs, []
+    if index.size == 0 or not any(main_pairs):
         return empty
     everything = np.zeros(index.size, dtype=np.float32)
     matched = np.zeros(index.size, dtype=np.int8)
-    for pairs in term_pairs:
-        if not pairs:
-            continue
-        scores = np.zeros(index.size, dtype=np.float32)
-        # Lowest weight first, so a stronger match simply overwrites: the best field wins.
-        for ids, weight in sorted(pairs, key=lambda pair: pair[1]):
-            scores[ids] = weight
-        hit = scores > 0
-        hits = int(np.count_nonzero(hit))
-        # Rarer terms say more about what is wanted (a per-term scalar, not bm25 per match).
-        scores *= np.float32(1.0 + math.log(index.size / hits))
-        everything += scores
-        matched += hit
+    for pairs in main_pairs:
+        _add_term(index, pairs, everything, matched)
     for pos in index.by_name.get(plan.normalized, ()):
         everything[pos] += EXACT_NAME_BONUS
     candidates = np.flatnonzero(everything).astype(np.int32)
+    # Lone characters (plan.minor_terms) rank the candidates but choose none themselves.
+    for pairs in minor_pairs:
+        _add_term(index, pairs, everything, matched)
     total_score = everything[candidates]
     matched = matched[candidates]
     if request.filters.any_of:
@@ -220,6 +215,27 @@ def run_query(index: LoadedIndex, request: SearchRequest) -> SearchResult:
         facets=facets,
         backend="embedded",
     )
+
+
+def _add_term(
+    index: LoadedIndex,
+    pairs: list[tuple[IntArray, float]],
+    everything: npt.NDArray[np.float32],
+    matched: npt.NDArray[np.int8],
+) -> None:
+    """Add one term's best field weight, scaled by its rarity, to every document it matches."""
+    if not pairs:
+        return
+    scores = np.zeros(index.size, dtype=np.float32)
+    # Lowest weight first, so a stronger match simply overwrites: the best field wins.
+    for ids, weight in sorted(pairs, key=lambda pair: pair[1]):
+        scores[ids] = weight
+    hit = scores > 0
+    hits = int(np.count_nonzero(hit))
+    # Rarer terms say more about what is wanted (a per-term scalar, not bm25 per match).
+    scores *= np.float32(1.0 + math.log(index.size / hits))
+    everything += scores
+    matched += hit
 
 
 def _hit(index: LoadedIndex, pos: int, words: list[str]) -> Hit:
