@@ -221,7 +221,7 @@ async def _evaluation(request: Request) -> Evaluation:
 
 
 @router.get("/facts", summary="问卷词汇表", response_model=FactsResponse)
-def get_facts(request: Request, settings: SettingsDep) -> Response:
+async def get_facts(request: Request, settings: SettingsDep) -> Response:
     """所有事实（问题）的编号、类型、问题文字、说明、单位、选项和敏感程度，以及问题分组、
 
     家庭成员角色和有资格规则的服务。前端据此渲染问卷；这里没有任何个人信息。
