@@ -204,8 +204,9 @@ class QueryPlan:
 
     @property
     def highlight_words(self) -> list[str]:
-        """Han words to mark in snippets, longest first."""
-        words = {w for t in self.terms if not t.latin for w in t.words if w}
+        """Han words to mark in snippets, longest first (the main terms': 市 of 兴仁市 is not
+        worth marking in every address)."""
+        words = {w for t in self.main_terms if not t.latin for w in t.words if w}
         return sorted(words, key=len, reverse=True)
 
 

@@ -100,6 +100,8 @@ def test_lone_characters_beside_words_are_minor_terms() -> None:
     plan = plan_query(check_query("打官司 钱 老人"), SYNONYMS)
     assert [t.text for t in plan.main_terms] == ["打官司", "老人"]
     assert [t.text for t in plan.minor_terms] == ["钱"]
+    assert "钱" not in plan.highlight_words
+    assert {"打官司", "老人"} <= set(plan.highlight_words)
     alone = plan_query(check_query("钱"), SYNONYMS)
     assert [t.text for t in alone.main_terms] == ["钱"]
     assert alone.minor_terms == ()
