@@ -124,6 +124,11 @@ class SearchService:
         """Learn this catalogue version: segmenter words and the services vocabulary."""
         if self._taught_version != snap.version:
             teach_words(w for s in snap.ordered_services for w in (s.name, *s.aliases))
+            # County and city names stay whole (七星关区, not 七星 + 关区): "七星关区 日间照料"
+            # then asks for the county, not for two fragments of its name.
+            teach_words(
+                r.name for r in snap.regions.values() if r.level in ("prefecture", "county")
+            )
             self._vocabulary = Vocabulary.of(service_documents(snap))
             self._taught_version = snap.version
 

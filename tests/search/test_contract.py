@@ -153,6 +153,12 @@ def test_two_word_provider_query(search_client: TestClient) -> None:
     assert top["type"]["code"] == "childcare"
 
 
+def test_county_names_stay_whole(search_client: TestClient) -> None:
+    """jieba alone splits 七星关区 into 七星 + 关区; the catalogue's region names teach it."""
+    body = search_client.get(SEARCH, params={"q": "七星关区 日间照料", "type": "provider"}).json()
+    assert body["query"]["terms"] == ["七星关区", "日间照料"]
+
+
 @pytest.mark.parametrize(
     ("q", "alone", "type"),
     [("托育 市", "托育", "provider"), ("打官司 钱", "打官司", "service")],
