@@ -186,11 +186,11 @@ class QueryPlan:
     def main_terms(self) -> tuple[Term, ...]:
         """The terms that choose documents: lone Han characters beside longer words left out.
 
-        jieba leaves such characters when it splits a name it does not know (兴仁市 → 兴仁 + 市)
-        or a long question (被人打了没钱请律师 → … 打 … 钱 …). They say little about what is
-        wanted yet occur nearly everywhere (市 is in two thirds of the provider documents), so
-        letting them choose documents only adds noise and work. A query made of nothing else
-        keeps them.
+        jieba leaves such characters when it splits a place name it does not know (a township,
+        or a county before it learned the county names: 兴仁市 → 兴仁 + 市) or a long question
+        (被人打了没钱请律师 → … 打 … 钱 …). They say little about what is wanted yet occur
+        nearly everywhere (市 is in two thirds of the provider documents), so letting them
+        choose documents only adds noise and work. A query made of nothing else keeps them.
         """
         if not any(len(t.text) > 1 for t in self.terms):
             return self.terms
