@@ -257,7 +257,9 @@ def rule_json(service: CompiledService, version: CompiledVersion | None) -> dict
 def _member_json(
     service: CompiledService, o: ServiceOutcome, part: _Parts | None, differs: bool
 ) -> dict[str, Any]:
-    pending_only = o.status == "unknown" and not o.res.missing
+    # (the parts already hold the missing answers: the tree walk is not done twice)
+    missing = part.missing if part is not None else o.res.missing
+    pending_only = o.status == "unknown" and not missing
     out: dict[str, Any] = {
         "member": o.member,
         "status": o.status,
