@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 
 from app.catalogue.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -107,11 +107,14 @@ class SuggestResponse(Out):
     items: list[Suggestion]
 
 
-Q_DESCRIPTION = f"搜索词，1–{MAX_QUERY_CHARS} 个字；支持繁体、拼音（yanglao）和首字母（flyz）"
-QText = Annotated[
+# The search text of both search and suggest, declared once.
+SearchText = Annotated[
     str,
-    Query(
-        min_length=1, max_length=MAX_QUERY_CHARS, pattern=QUERY_PATTERN, description=Q_DESCRIPTION
+    Field(
+        min_length=1,
+        max_length=MAX_QUERY_CHARS,
+        pattern=QUERY_PATTERN,
+        description=f"搜索词，1–{MAX_QUERY_CHARS} 个字；支持繁体、拼音（yanglao）和首字母（flyz）",
     ),
 ]
 
@@ -125,9 +128,7 @@ def search_service(request: Request) -> SearchService:
 class SearchQuery(QueryModel):
     """搜索参数（一次校验，见 app.query_model）。"""
 
-    q: str = Field(
-        min_length=1, max_length=MAX_QUERY_CHARS, pattern=QUERY_PATTERN, description=Q_DESCRIPTION
-    )
+    q: SearchText
     type: Literal["service", "provider"] = Field(
         default="service", description="搜索对象：service 服务（默认）或 provider 办理点"
     )
@@ -177,18 +178,28 @@ async def search(
     return orjson_response(await search_service(request).search(snap, params))
 
 
+class SuggestQuery(QueryModel):
+    """输入提示参数（一次校验，见 app.query_model）。"""
+
+    q: SearchText
+    limit: int = Field(default=10, ge=1, le=10, description="最多几条，1–10")
+
+
 @router.get(
-    "/suggest", summary="输入提示", response_model=SuggestResponse, responses=SEARCH_RESPONSES
+    "/suggest",
+    summary="输入提示",
+    response_model=SuggestResponse,
+    responses=SEARCH_RESPONSES,
+    openapi_extra=query_openapi(SuggestQuery),
 )
 async def suggest(
     request: Request,
     snap: CatalogueDep,
-    q: QText,
-    limit: Annotated[int, Query(ge=1, le=10, description="最多几条，1–10")] = 10,
+    query: Annotated[SuggestQuery, Depends(query_dependency(SuggestQuery))],
 ) -> Response:
     """边输入边提示：返回名称以所输内容开头（或包含它）的服务，最多 10 条。"""
     service = search_service(request)
     service.learn(snap)
     return orjson_response(
-        {"items": await service.suggest(q, limit)}, cache_control="public, max-age=60"
+        {"items": await service.suggest(query.q, query.limit)}, cache_control="public, max-age=60"
     )
