@@ -182,7 +182,7 @@ class QueryPlan:
     normalized: str
     terms: tuple[Term, ...] = field(default_factory=tuple)
 
-    @property
+    @cached_property
     def main_terms(self) -> tuple[Term, ...]:
         """The terms that choose documents: lone Han characters beside longer words left out.
 
@@ -196,7 +196,7 @@ class QueryPlan:
             return self.terms
         return tuple(t for t in self.terms if len(t.text) > 1 or t.latin)
 
-    @property
+    @cached_property
     def minor_terms(self) -> tuple[Term, ...]:
         """The lone characters left out of :attr:`main_terms` (they still rank: 报 in 报不了)."""
         main = self.main_terms
