@@ -25,7 +25,7 @@ from app.geo.coords import (
     to_storage,
     validate_point,
 )
-from app.providers.opening import opening_state
+from app.providers.opening import opening_state_at, shanghai_minute
 from app.search.base import Filters, NearbyRequest, NearbyResult
 from app.search.service import SearchService
 
@@ -146,22 +146,31 @@ def point_out(lat: float | None, lng: float | None, coordtype: CoordType) -> dic
     return {"lat": out_lat, "lng": out_lng, "coordtype": coordtype.value}
 
 
+_LABELS_BY_CODE = {status.value: label for status, label in VERIFICATION_LABELS.items()}
+
+
 def verification_of(doc: dict[str, Any]) -> dict[str, Any]:
     """The public verification block from a provider document."""
-    status = VerificationStatus(doc.get("verification") or "unverified")
+    code = doc.get("verification") or "unverified"
+    label = _LABELS_BY_CODE.get(code)
+    if label is None:  # not a status we know: the enum says so (ValueError), as it always did
+        label = VERIFICATION_LABELS[VerificationStatus(code)]
     return {
-        "status": status.value,
-        "label": VERIFICATION_LABELS[status],
+        "status": code,
+        "label": label,
         "checked_on": doc.get("verified_on"),
         "note": None,
     }
 
 
 def hit_out(
-    doc: dict[str, Any], distance_m: float, coordtype: CoordType, now: dt.datetime
+    doc: dict[str, Any], distance_m: float, coordtype: CoordType, minute: dt.datetime
 ) -> dict[str, Any]:
-    """One nearby result: who, where, how far, whether open, and whether it is sample data."""
-    state = opening_state(doc.get("hours"), doc.get("status", "open"), now)
+    """One nearby result: who, where, how far, whether open, and whether it is sample data.
+
+    ``minute`` is the page's clock from :func:`shanghai_minute`.
+    """
+    state = opening_state_at(doc.get("hours"), doc.get("status", "open"), minute)
     return {
         "id": doc["id"],
         "name": doc["name"],
@@ -193,8 +202,9 @@ def shape(
 ) -> dict[str, Any]:
     """The response body: nearest first, ``open_now`` applied, a note for points elsewhere."""
     items: list[dict[str, Any]] = []
+    minute = shanghai_minute(now)
     for hit in result.hits:
-        item = hit_out(hit.document, hit.distance_m, params.coordtype, now)
+        item = hit_out(hit.document, hit.distance_m, params.coordtype, minute)
         if params.open_now and item["open_now"] is not True:
             continue
         items.append(item)

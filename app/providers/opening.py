@@ -52,11 +52,23 @@ def _state(schedule_json: bytes, minute: dt.datetime) -> OpeningState:
     )
 
 
+def shanghai_minute(now: dt.datetime) -> dt.datetime:
+    """``now`` in Asia/Shanghai, to the whole minute: the key every answer is cached by."""
+    return now.astimezone(SHANGHAI).replace(second=0, microsecond=0)
+
+
 def opening_state(hours: object, status: str, now: dt.datetime) -> OpeningState:
     """Whether a provider is open at ``now`` and when that changes (Asia/Shanghai)."""
+    return opening_state_at(hours, status, shanghai_minute(now))
+
+
+def opening_state_at(hours: object, status: str, minute: dt.datetime) -> OpeningState:
+    """:func:`opening_state` for a minute from :func:`shanghai_minute`.
+
+    A page of results shares one clock, so the conversion is done once per page, not per hit.
+    """
     if status != "open":
         return OpeningState(False, None, None, STATUS_LABELS.get(status, status))
     if not isinstance(hours, dict) or not hours:
         return OpeningState(None, None, None, UNKNOWN_HOURS)
-    minute = now.astimezone(SHANGHAI).replace(second=0, microsecond=0)
     return _state(orjson.dumps(hours, option=orjson.OPT_SORT_KEYS), minute)

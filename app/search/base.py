@@ -8,7 +8,7 @@ with quoted values (Meilisearch).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 from app.search.text import QueryPlan
 
@@ -91,9 +91,8 @@ class NearbyRequest:
     filters: Filters
 
 
-@dataclass(frozen=True)
-class NearbyHit:
-    """A provider and its great-circle distance in metres."""
+class NearbyHit(NamedTuple):
+    """A provider and its great-circle distance in metres (a tuple: a page builds 20 of them)."""
 
     document: Document
     distance_m: float

@@ -2,8 +2,8 @@
 
 Measured on these machines, a numpy bounding-box mask followed by haversine on the survivors
 answers a 5 km query over 50,000 points in tens of microseconds (performance-baselines.md).
-The box is cut from a latitude-sorted copy of the points with two binary searches, so a query
-touches only the points in its latitude band, not every point (the nearest-N rings repeat it).
+The box is cut from a grid of thin latitude rows by binary search (``geogrid``), so a query
+touches only the points in its box, not every point (the nearest-N rings repeat it).
 """
 
 from __future__ import annotations
@@ -22,43 +22,17 @@ FIRST_RING_M = 2_000.0
 MAX_RING_M = 20_000_000.0
 
 
-def _haversine(lat: float, lng: float, lats: FloatArray, lngs: FloatArray) -> FloatArray:
-    phi1, lam1 = np.radians(lat), np.radians(lng)
-    phi2, lam2 = np.radians(lats), np.radians(lngs)
-    h = (
-        np.sin((phi2 - phi1) / 2) ** 2
-        + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2
-    )
-    distances: FloatArray = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(1.0, h)))
-    return distances
-
-
-def _in_box(index: LoadedIndex, lat: float, lng: float, radius_m: float) -> IntArray:
-    """Positions (ascending) of the located documents inside the radius's bounding box."""
-    box = bounding_box(lat, lng, radius_m)
-    points = index.geo_by_lat
-    # Bounds included: first latitude >= min_lat up to the last latitude <= max_lat.
-    low = int(np.searchsorted(points.lats, box.min_lat, side="left"))
-    high = int(np.searchsorted(points.lats, box.max_lat, side="right"))
-    lngs = points.lngs[low:high]
-    if box.min_lng <= box.max_lng:
-        inside = (lngs >= box.min_lng) & (lngs <= box.max_lng)
-    else:  # the box crosses the antimeridian
-        inside = (lngs >= box.min_lng) | (lngs <= box.max_lng)
-    return np.sort(points.positions[low:high][inside])
-
-
 def _within(
     index: LoadedIndex, request: NearbyRequest, radius_m: float
 ) -> tuple[IntArray, FloatArray]:
-    candidates = _in_box(index, request.lat, request.lng, radius_m)
-    if request.filters.any_of and candidates.size:
-        candidates = candidates[passes_filters(index, request.filters, candidates)]
-    distances = _haversine(
-        request.lat, request.lng, index.geo_lat[candidates], index.geo_lng[candidates]
-    )
+    """Positions of the documents within ``radius_m`` and their distances (any order)."""
+    grid = index.geo_grid
+    cells = grid.in_box(bounding_box(request.lat, request.lng, radius_m))
+    if request.filters.any_of and cells.size:
+        cells = cells[passes_filters(index, request.filters, grid.positions[cells])]
+    distances = grid.distances_m(request.lat, request.lng, cells, EARTH_RADIUS_M)
     keep = distances <= radius_m
-    return candidates[keep], distances[keep]
+    return grid.positions[cells[keep]], distances[keep]
 
 
 def nearby(index: LoadedIndex, request: NearbyRequest) -> NearbyResult:
@@ -82,5 +56,7 @@ def nearby(index: LoadedIndex, request: NearbyRequest) -> NearbyResult:
         candidates, distances = candidates[near], distances[near]
     # Nearest first; equal distances by id (documents are stored in id order).
     order = np.lexsort((candidates, distances))[: request.limit]
-    hits = [NearbyHit(index.documents[int(candidates[i])], float(distances[i])) for i in order]
+    documents = index.documents
+    nearest = zip(candidates[order].tolist(), distances[order].tolist(), strict=True)
+    hits = [NearbyHit(documents[position], distance) for position, distance in nearest]
     return NearbyResult(hits, "embedded")

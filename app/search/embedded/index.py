@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +27,7 @@ import orjson
 
 from app.search.base import FACETS, FILTERABLE, Document, IndexName
 from app.search.documents import PROVIDER_TEXT_FIELDS, SERVICE_TEXT_FIELDS, searchable_text
+from app.search.embedded.geogrid import GeoGrid
 
 IntArray = npt.NDArray[np.int32]
 TEXT_FIELDS: dict[IndexName, tuple[str, ...]] = {
@@ -103,14 +103,6 @@ class Attribute:
         return self.single is not None and bool((self.single >= 0).all())
 
 
-class LatOrder(NamedTuple):
-    """Located documents in latitude order, for cutting a bounding box by binary search."""
-
-    positions: IntArray
-    lats: npt.NDArray[np.float64]
-    lngs: npt.NDArray[np.float64]
-
-
 @dataclass
 class LoadedIndex:
     """One index in memory."""
@@ -146,11 +138,9 @@ class LoadedIndex:
         )
 
     @cached_property
-    def geo_by_lat(self) -> LatOrder:
-        """The located documents sorted by latitude (documents without a point left out)."""
-        located = np.flatnonzero(~np.isnan(self.geo_lat))
-        positions = located[np.argsort(self.geo_lat[located], kind="stable")].astype(np.int32)
-        return LatOrder(positions, self.geo_lat[positions], self.geo_lng[positions])
+    def geo_grid(self) -> GeoGrid:
+        """The located documents in a latitude-row grid, for radius queries."""
+        return GeoGrid.build(self.geo_lat, self.geo_lng)
 
     @cached_property
     def rank_scale(self) -> float:
