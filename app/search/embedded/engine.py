@@ -44,16 +44,20 @@ def _word_positions(index: LoadedIndex, field: str, word: str) -> IntArray:
     if len(word) == 1:
         single = postings.get(word)
         return single if single is not None else EMPTY
-    lists = []
+    lists: list[tuple[IntArray, str]] = []
     for gram in {word[i : i + 2] for i in range(len(word) - 1)}:
         ids = postings.get(gram)
         if ids is None:
             return EMPTY
-        lists.append(ids)
-    lists.sort(key=len)
-    result = lists[0]
-    for other in lists[1:]:
-        if (result.size + other.size) * 16 < index.size:
+        lists.append((ids, gram))
+    lists.sort(key=lambda pair: pair[0].size)
+    masks = index.gram_masks[field]
+    result = lists[0][0]
+    for other, gram in lists[1:]:
+        mask = masks.get(gram)
+        if mask is not None:  # a common gram: look the candidates up
+            result = result[mask[result]]
+        elif (result.size + other.size) * 16 < index.size:
             result = np.intersect1d(result, other, assume_unique=True)
         else:
             # Long lists: a mask lookup, linear in the lengths, beats sorting both.

@@ -30,6 +30,12 @@ from app.search.documents import PROVIDER_TEXT_FIELDS, SERVICE_TEXT_FIELDS, sear
 from app.search.embedded.geogrid import GeoGrid
 
 IntArray = npt.NDArray[np.int32]
+BoolArray = npt.NDArray[np.bool_]
+# A gram found in at least 1/MASK_SHARE of the documents (and MIN_MASK_DOCS of them) also
+# gets a membership mask: intersecting a word's grams then looks each candidate up in the
+# mask instead of scattering the common gram's whole posting list first.
+MASK_SHARE = 16
+MIN_MASK_DOCS = 1024
 TEXT_FIELDS: dict[IndexName, tuple[str, ...]] = {
     "services": SERVICE_TEXT_FIELDS,
     "providers": PROVIDER_TEXT_FIELDS,
@@ -136,6 +142,31 @@ class LoadedIndex:
             [d["lng"] if d.get("lng") is not None else np.nan for d in self.documents],
             dtype=np.float64,
         )
+
+    def prepare(self) -> LoadedIndex:
+        """Build the derived lookups now (at load), so that no query pays for building them."""
+        for derived in ("gram_masks", "by_name", "geo_grid", "rank_scale"):
+            getattr(self, derived)
+        return self
+
+    @cached_property
+    def gram_masks(self) -> dict[str, dict[str, BoolArray]]:
+        """Field → gram → which documents contain it, for the common grams only.
+
+        At 50,000 providers that is ~270 grams (13 MB): intersecting 养老服务's three grams
+        took 230 µs per field, scattering 30,000 ids of 服务 into a fresh mask each time.
+        """
+        threshold = max(self.size / MASK_SHARE, MIN_MASK_DOCS)
+        out: dict[str, dict[str, BoolArray]] = {}
+        for field, postings in self.fields.items():
+            masks: dict[str, BoolArray] = {}
+            lengths = np.diff(postings.offsets)
+            for slot in np.flatnonzero(lengths >= threshold).tolist():
+                mask = np.zeros(self.size, dtype=np.bool_)
+                mask[postings.ids[postings.offsets[slot] : postings.offsets[slot + 1]]] = True
+                masks[postings.terms[slot]] = mask
+            out[field] = masks
+        return out
 
     @cached_property
     def geo_grid(self) -> GeoGrid:
@@ -328,5 +359,5 @@ def load_index_file(path: Path) -> tuple[dict[str, str], dict[IndexName, LoadedI
             },
             names=[searchable_text(d, "name") for d in docs],
             rank=np.array([float(d.get("rank", i)) for i, d in enumerate(docs)], dtype=np.float64),
-        )
+        ).prepare()
     return meta, loaded
