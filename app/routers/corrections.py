@@ -196,6 +196,7 @@ class StatusChange(BaseModel):
 
 _STATUS_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"model": CorrectionReportOut},
+    400: {"model": ErrorBody, "description": "请求体无法解析（不是 UTF-8 编码的 JSON）"},
     401: _EDITOR_RESPONSES[401],
     403: _EDITOR_RESPONSES[403],
     404: {"model": ErrorBody, "description": "报告不存在（report_not_found）"},

@@ -16,7 +16,7 @@ from limits.storage import MemoryStorage
 from sqlalchemy import Engine, inspect
 from sqlmodel import Session, col, select
 
-from app.deps import CHINA_TZ, now
+from app.deps import CHINA_TZ
 from app.main import create_app
 from app.models.provider import CorrectionReport
 from app.providers.corrections import ReportLimiter, ReportLimitExceeded, redact
@@ -47,7 +47,7 @@ def reports_db(
 
 def _client(settings: Settings, **overrides: Any) -> TestClient:
     app = create_app(settings.model_copy(update=overrides))
-    app.dependency_overrides[now] = lambda: PINNED
+    app.state.clock = lambda: PINNED
     return TestClient(app)
 
 
@@ -357,6 +357,22 @@ def test_a_bad_status_change_is_422_and_changes_nothing(
     assert response.status_code == status
     assert response.json()["error"]["code"] == code
     assert _stored(engine, report_id).status == "new"
+
+
+def test_a_status_change_that_is_not_utf8_json_is_400_and_documented(
+    reports_db: tuple[Settings, Engine], client: TestClient
+) -> None:
+    _, engine = reports_db
+    report_id = _new_report(client, "other", "编码测试")
+    headers = {**_auth(), "Content-Type": "application/json"}
+    response = client.patch(f"{EDITOR}/{report_id}", content=b"\xff\xfe{", headers=headers)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+    assert _stored(engine, report_id).status == "new"
+    operation = client.get("/api/v1/openapi.json").json()["paths"][
+        "/api/v1/editor/corrections/{report_id}"
+    ]["patch"]
+    assert "400" in operation["responses"]
 
 
 def test_a_status_change_needs_the_token_and_a_known_report(
