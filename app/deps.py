@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -51,12 +51,23 @@ def today() -> dt.date:
     return dt.datetime.now(CHINA_TZ).date()
 
 
-async def now() -> dt.datetime:
-    """The current moment in China (tests pin it by overriding this dependency).
+def china_now() -> dt.datetime:
+    """The current moment in China: the app's clock unless a test pins another."""
+    return dt.datetime.now(CHINA_TZ)
+
+
+def clock_of(request: Request) -> dt.datetime:
+    """The current moment by the app's clock (``app.state.clock``; tests pin it there)."""
+    clock: Callable[[], dt.datetime] = request.app.state.clock
+    return clock()
+
+
+async def now(request: Request) -> dt.datetime:
+    """The current moment in China, by the app's clock, as a dependency.
 
     Async so FastAPI calls it on the event loop: a sync dependency costs a thread hop.
     """
-    return dt.datetime.now(CHINA_TZ)
+    return clock_of(request)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

@@ -19,6 +19,7 @@ import app as package
 from app.access_log import install_access_log_redaction
 from app.catalogue.snapshot import SnapshotCache
 from app.db import make_engine
+from app.deps import china_now
 from app.http_errors import register_error_handlers
 from app.middleware import RequestContextMiddleware
 from app.pages.render import build_templates
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     application.state.settings = settings
+    application.state.clock = china_now
     application.state.engine = engine
     application.state.templates = build_templates(settings)
     application.state.snapshots = SnapshotCache(engine, settings.catalogue_check_seconds)

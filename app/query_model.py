@@ -38,10 +38,11 @@ def _is_list(annotation: Any) -> bool:
 
 
 def query_dependency(model: type[M]) -> Callable[[Request], Awaitable[M]]:
-    """An async dependency that parses the query string into ``model``.
+    """An async function that parses the query string into ``model``.
 
-    Async, so FastAPI calls it on the event loop (a sync dependency costs a thread hop).
-    Validation errors never carry the submitted value.
+    Use it as a dependency, or call it from the busiest routes directly (a declared
+    dependency costs ~16 µs a request to solve). Async, so FastAPI calls it on the event loop
+    (a sync dependency costs a thread hop). Validation errors never carry the submitted value.
     """
     repeated = frozenset(
         name for name, field in model.model_fields.items() if _is_list(field.annotation)

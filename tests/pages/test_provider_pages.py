@@ -20,7 +20,6 @@ from fastapi.testclient import TestClient
 
 from app.bootstrap import prepare_database, prepare_search
 from app.db import make_engine
-from app.deps import now as now_dependency
 from app.domain import VerificationStatus
 from app.geo.coords import CoordType
 from app.main import create_app
@@ -70,7 +69,7 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="module")
 def demo(demo_settings: Settings) -> Iterator[TestClient]:
     app = create_app(demo_settings)
-    app.dependency_overrides[now_dependency] = lambda: MONDAY_MORNING
+    app.state.clock = lambda: MONDAY_MORNING
     with TestClient(app) as test_client:
         yield test_client
 

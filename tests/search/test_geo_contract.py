@@ -20,7 +20,6 @@ from fastapi.testclient import TestClient
 from app.bootstrap import prepare_database
 from app.catalogue.snapshot import Snapshot, SnapshotCache
 from app.db import make_engine
-from app.deps import now as now_dependency
 from app.domain import VerificationStatus
 from app.geo.coords import CoordType, from_storage, haversine_m, to_storage
 from app.main import create_app
@@ -131,14 +130,14 @@ def geo_client(request: pytest.FixtureRequest, geo_base: Settings) -> Iterator[T
     settings = backend_settings(geo_base, request.param, meili)
     index_everything(settings)
     app = create_app(settings)
-    app.dependency_overrides[now_dependency] = lambda: WORKDAY_MORNING
+    app.state.clock = lambda: WORKDAY_MORNING
     with TestClient(app) as client:
         yield client
 
 
 def _pin(client: TestClient, moment: dt.datetime) -> None:
     app: Any = client.app
-    app.dependency_overrides[now_dependency] = lambda: moment
+    app.state.clock = lambda: moment
 
 
 def _expected(
