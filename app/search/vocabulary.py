@@ -42,12 +42,12 @@ class Vocabulary:
         at = bisect.bisect_left(self.pinyin, prefix)
         return at < len(self.pinyin) and self.pinyin[at].startswith(prefix)
 
-    def closest_pinyin(self, spelling: str) -> str | None:
-        """``spelling`` if some token starts with it, else the nearest token within the
-        typo budget Meilisearch also uses (one edit from 5 letters, two from 9)."""
+    def closest_pinyin(self, spelling: str, *, fuzzy: bool = True) -> str | None:
+        """``spelling`` if some token starts with it, else (``fuzzy``) the nearest token within
+        the typo budget Meilisearch also uses (one edit from 5 letters, two from 9)."""
         if self.has_pinyin_prefix(spelling):
             return spelling
-        if len(spelling) < 5:
+        if not fuzzy or len(spelling) < 5:
             return None
         limit = 1 if len(spelling) < 9 else 2
         best = process.extractOne(
@@ -68,7 +68,11 @@ def prune(plan: QueryPlan, vocabulary: Vocabulary) -> QueryPlan:
         words = [w for w in term.words if vocabulary.has(w)]
         if words:
             terms.append(Term(words[0], tuple(words[1:]), term.spelled, prefix=term.prefix))
-        elif term.pinyin and (sound := vocabulary.closest_pinyin(term.pinyin[0])):
+        elif term.pinyin and (
+            sound := vocabulary.closest_pinyin(term.pinyin[0], fuzzy=len(term.text) >= 3)
+        ):
             # Nothing spelled this way: search by sound (底保 → dibao; 法律缓助 → falvyuanzhu).
+            # A two-character word must sound exactly like a catalogue word: one wrong
+            # syllable of two is a different word (苗语 miaoyu is not 教育 jiaoyu).
             terms.append(Term(sound, (), spelled=(sound,), latin=True, prefix=term.prefix))
     return QueryPlan(plan.normalized, tuple(terms))

@@ -14,6 +14,7 @@ from app.search.text import (
     pinyin_tokens,
     plan_query,
 )
+from app.search.vocabulary import Vocabulary, prune
 
 SYNONYMS = Synonyms(
     mapping={"打官司": ("诉讼", "法律援助"), "老人": ("老年人",)},
@@ -105,3 +106,20 @@ def test_lone_characters_beside_words_are_minor_terms() -> None:
     alone = plan_query(check_query("钱"), SYNONYMS)
     assert [t.text for t in alone.main_terms] == ["钱"]
     assert alone.minor_terms == ()
+
+
+def _vocabulary(*names: str) -> Vocabulary:
+    return Vocabulary.of([{"id": n, "name": n, "pinyin": sorted(pinyin_tokens(n))} for n in names])
+
+
+def test_words_that_match_nothing_are_searched_by_sound() -> None:
+    vocabulary = _vocabulary("最低生活保障", "低保", "公租房", "学前教育", "收听广播")
+    # A homophone of a catalogue word, however short: its exact sound.
+    assert [t.text for t in prune(plan_query("底保", SYNONYMS), vocabulary).terms] == ["dibao"]
+    # Three characters or more: a near sound too (one edit from five letters).
+    assert [t.text for t in prune(plan_query("公组房", SYNONYMS), vocabulary).terms] == [
+        "gongzufang"
+    ]
+    # Two characters that sound one letter away from a catalogue word are another word:
+    # dropped, never turned into it (苗语 miaoyu is not 教育 jiaoyu).
+    assert [t.text for t in prune(plan_query("苗语广播", SYNONYMS), vocabulary).terms] == ["广播"]
