@@ -291,20 +291,25 @@ def _wrap(match: re.Match[str]) -> str:
     return "<em>" + match.group(0) + "</em>"
 
 
-def normalize_for_match(text: str) -> str:
-    """Length-preserving normalisation for locating matches inside display text.
+@lru_cache(maxsize=1024)
+def match_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Finds the first of ``words`` in display text, ignoring case (``words`` not empty).
 
-    Display text comes from our own (simplified-Chinese) data, so lower-casing is enough; the
-    query side is fully normalised (繁→简, full width) before it gets here.
+    Display text comes from our own (simplified-Chinese) data and the query side is fully
+    normalised (繁→简, full width) before it gets here, so ignoring case is enough.
     """
-    return text.lower()
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
 def snippet(text: str, words: list[str], *, width: int = 60) -> str:
     """A window of ``text`` around the first matching word, highlighted."""
-    lowered = normalize_for_match(text)
-    positions = [p for p in (lowered.find(w) for w in words) if p >= 0]
-    start = 0 if not positions or len(text) <= width else max(0, min(positions) - width // 3)
+    found = match_pattern(tuple(words)).search(text) if words else None
+    return snippet_at(text, words, found.start() if found else None, width=width)
+
+
+def snippet_at(text: str, words: list[str], first: int | None, *, width: int = 60) -> str:
+    """:func:`snippet` when the first match's position is already known (or None)."""
+    start = 0 if first is None or len(text) <= width else max(0, first - width // 3)
     piece = text[start : start + width]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + width < len(text) else ""

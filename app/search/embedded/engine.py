@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import numpy as np
 import numpy.typing as npt
@@ -18,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from app.search.base import FACETS, MAX_TOTAL_HITS, Filters, Hit, SearchRequest, SearchResult
 from app.search.documents import searchable_text
 from app.search.embedded.index import IntArray, LoadedIndex
-from app.search.text import QueryPlan, Term, highlight, snippet
+from app.search.text import QueryPlan, Term, highlight, match_pattern, snippet_at
 
 FIELD_WEIGHTS: dict[str, float] = {
     "name": 10.0,
@@ -214,8 +215,9 @@ def run_query(index: LoadedIndex, request: SearchRequest) -> SearchResult:
     ordered = top[np.argsort(-key[top], kind="stable")]
     page = candidates[ordered[request.offset : window]]
     words = plan.highlight_words
+    finder = match_pattern(tuple(words)) if words else None
     return SearchResult(
-        hits=[_hit(index, int(pos), words) for pos in page],
+        hits=[_hit(index, pos, words, finder) for pos in page.tolist()],
         total=min(total, MAX_TOTAL_HITS),
         facets=facets,
         backend="embedded",
@@ -243,22 +245,20 @@ def _add_term(
     matched += hit
 
 
-def _hit(index: LoadedIndex, pos: int, words: list[str]) -> Hit:
+def _hit(index: LoadedIndex, pos: int, words: list[str], finder: re.Pattern[str] | None) -> Hit:
+    """The document with its name and a snippet highlighted (``finder`` finds any word)."""
     document = index.documents[pos]
     name = str(document["name"])
     text = str(document.get("summary") or document.get("address") or document.get("body") or "")
+    in_name = finder.search(name) if finder else None
+    in_text = finder.search(text) if finder else None
     return Hit(
         document=document,
         highlight={
-            "name": highlight(name, words) if _mentions(name, words) else html.escape(name),
-            "snippet": snippet(text, words) if _mentions(text, words) else _plain(text),
+            "name": highlight(name, words) if in_name else html.escape(name),
+            "snippet": snippet_at(text, words, in_text.start()) if in_text else _plain(text),
         },
     )
-
-
-def _mentions(text: str, words: list[str]) -> bool:
-    lowered = text.lower()
-    return any(word in lowered for word in words)
 
 
 def _plain(text: str, width: int = 60) -> str:
