@@ -270,11 +270,6 @@ def _pinyin_forms(word: str) -> tuple[str, ...]:
     return ("".join(syllables),) if len(syllables) >= 2 else ()
 
 
-@lru_cache(maxsize=1024)
-def _mark_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(html.escape(w)) for w in words), re.IGNORECASE)
-
-
 def highlight(text: str, words: list[str]) -> str:
     """HTML-escape ``text`` and wrap each occurrence of ``words`` (longest first) in ``<em>``.
 
@@ -301,14 +296,15 @@ def match_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
-def snippet(text: str, words: list[str], *, width: int = 60) -> str:
-    """A window of ``text`` around the first matching word, highlighted."""
-    found = match_pattern(tuple(words)).search(text) if words else None
-    return snippet_at(text, words, found.start() if found else None, width=width)
+@lru_cache(maxsize=1024)
+def _mark_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """:func:`match_pattern` of the words as they read in HTML-escaped text."""
+    return match_pattern(tuple(html.escape(w) for w in words))
 
 
-def snippet_at(text: str, words: list[str], first: int | None, *, width: int = 60) -> str:
-    """:func:`snippet` when the first match's position is already known (or None)."""
+def snippet(text: str, words: list[str], first: int | None, *, width: int = 60) -> str:
+    """A window of ``text`` around ``first`` (the first matching word's position, found with
+    :func:`match_pattern`; None for the start), highlighted."""
     start = 0 if first is None or len(text) <= width else max(0, first - width // 3)
     piece = text[start : start + width]
     prefix = "…" if start > 0 else ""

@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from app.search.base import FACETS, MAX_TOTAL_HITS, Filters, Hit, SearchRequest, SearchResult
 from app.search.documents import searchable_text
 from app.search.embedded.index import IntArray, LoadedIndex
-from app.search.text import QueryPlan, Term, highlight, match_pattern, snippet_at
+from app.search.text import QueryPlan, Term, highlight, match_pattern, snippet
 
 FIELD_WEIGHTS: dict[str, float] = {
     "name": 10.0,
@@ -256,7 +256,7 @@ def _hit(index: LoadedIndex, pos: int, words: list[str], finder: re.Pattern[str]
         document=document,
         highlight={
             "name": highlight(name, words) if in_name else html.escape(name),
-            "snippet": snippet_at(text, words, in_text.start()) if in_text else _plain(text),
+            "snippet": snippet(text, words, in_text.start()) if in_text else _plain(text),
         },
     )
 
