@@ -144,9 +144,8 @@ async def nearby(request: Request) -> Response:
     位置只用于本次查询：不保存，访问日志不记录查询参数。所给位置在贵州省外时照常查询，
     并在 note 中说明。
     """
-    # Read here, not declared as dependencies: FastAPI solves each declared dependency on
-    # every request (~16 µs each, measured), and this is one of the busiest routes. The
-    # OpenAPI document still lists every query parameter (openapi_extra above).
+    # Inputs read in the body, not declared as dependencies: a busiest route (why and what it
+    # costs: app.query_model.query_dependency). The OpenAPI lists every parameter all the same.
     query = await parse_nearby_query(request)
     snap = await get_catalogue(request)
     now = clock_of(request)

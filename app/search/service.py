@@ -225,8 +225,9 @@ class SearchService:
             "degraded": degraded,
         }
 
-    async def suggest(self, raw: str, limit: int) -> list[dict[str, str]]:
+    async def suggest(self, snap: Snapshot, raw: str, limit: int) -> list[dict[str, str]]:
         """Up to ``limit`` service names for a prefix (search-as-you-type)."""
+        self.learn(snap)
         plan = self.plan(raw)
         documents, _ = await self._with_fallback(lambda backend: backend.suggest(plan, limit))
         return [
