@@ -9,14 +9,13 @@ touches only the points in its box, not every point (the nearest-N rings repeat 
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
 from app.geo.coords import EARTH_RADIUS_M, bounding_box
 from app.search.base import NearbyHit, NearbyRequest, NearbyResult
 from app.search.embedded.engine import passes_filters
+from app.search.embedded.geogrid import FloatArray
 from app.search.embedded.index import IntArray, LoadedIndex
 
-FloatArray = npt.NDArray[np.float64]
 # Nearest-N without a radius widens a search circle from here, doubling, up to half the earth.
 FIRST_RING_M = 2_000.0
 MAX_RING_M = 20_000_000.0
