@@ -264,7 +264,13 @@ class MeiliBackend:
             "cropMarker": "…",
             "matchingStrategy": "frequency",
         }
-        payload = await self._request("POST", f"/indexes/{self.uid(index)}/search", body)
+        path = f"/indexes/{self.uid(index)}/search"
+        payload = await self._request("POST", path, body)
+        if payload is not None and payload.get("estimatedTotalHits") == 0:
+            findable = await self._findable_words(index, body)
+            if findable:
+                retry = {**body, "q": findable, "matchingStrategy": "last"}
+                payload = await self._request("POST", path, retry)
         if payload is None:
             return SearchResult([], 0, {f: {} for f in FACETS[index]}, self.name)
         try:
@@ -277,6 +283,33 @@ class MeiliBackend:
             f: {str(k): int(v) for k, v in distribution.get(f, {}).items()} for f in FACETS[index]
         }
         return SearchResult(hits, total, facets, self.name)
+
+    async def _findable_words(self, index: IndexName, body: dict[str, Any]) -> str | None:
+        """For a query that found nothing: its words that Meilisearch finds alone, rarest first.
+
+        Plans carry only words found in the catalogue text, but Meilisearch matches whole
+        tokens of its own segmentation: a word inside a longer token (看电视 in 观看电视) finds
+        nothing, and ``frequency`` drops such a word last, so one of them empties the whole
+        answer. ``frequency`` also came back empty for pairs that are each found alone but
+        never together (贵州 避暑, 突然 大病). One multi-search (only for empty answers) counts
+        each word's documents; the retry sends the words found, rarest first, with ``last``:
+        the most common words are the first given up, which is what ``frequency`` promises.
+        Filters are kept: they still apply.
+        """
+        words = str(body["q"]).split()
+        if len(words) < 2:
+            return None
+        queries = [
+            {"indexUid": self.uid(index), "q": w, "filter": body["filter"], "limit": 0}
+            for w in words
+        ]
+        payload = await self._request("POST", "/multi-search", {"queries": queries})
+        try:
+            counts = [int(r["estimatedTotalHits"]) for r in payload["results"]]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise MeiliError("搜索服务返回了意外的结果") from exc
+        found = sorted((c, n) for n, c in enumerate(counts) if c)
+        return " ".join(words[n] for _, n in found) or None
 
     @staticmethod
     def _hit(index: IndexName, raw: dict[str, Any]) -> Hit:

@@ -172,6 +172,24 @@ def test_a_lone_character_beside_a_word_chooses_no_results(
     assert with_character == _codes(search_client, q=alone, type=type)
 
 
+@pytest.mark.parametrize(
+    ("q", "wanted"),
+    [
+        # each word is found alone, but no service holds both
+        ("突然 大病", {"temporary-assistance", "medical-assistance"}),
+        # 看电视 occurs only inside a longer word (观看电视)
+        ("聋哑人看电视", {"tv-viewing", "disability-culture-sports-services"}),
+    ],
+)
+def test_words_never_found_together_still_find_services(
+    search_client: TestClient, q: str, wanted: set[str]
+) -> None:
+    """A question no one service answers word for word lists the services for its parts,
+    not an empty page (Meilisearch's own strategy returned nothing for both)."""
+    codes = [i["code"] for i in search_client.get(SEARCH, params={"q": q}).json()["items"][:3]]
+    assert wanted & set(codes)
+
+
 def test_service_filters_do_not_apply_to_providers(search_client: TestClient) -> None:
     response = search_client.get(SEARCH, params={"q": "养老", "type": "provider", "tier": "basic"})
     assert response.status_code == 400
