@@ -59,15 +59,19 @@ class Vocabulary:
 def prune(plan: QueryPlan, vocabulary: Vocabulary) -> QueryPlan:
     """Keep findable words; Han terms with none become pinyin terms; drop hopeless terms."""
     terms: list[Term] = []
+    kept: set[tuple[str, ...]] = set()
     for term in plan.terms:
         if term.latin:
             # Typed pinyin: keep it if some token starts with it, else its nearest token.
             if sound := vocabulary.closest_pinyin(term.text):
                 terms.append(Term(sound, (), spelled=(sound,), latin=True, prefix=term.prefix))
             continue
-        words = [w for w in term.words if vocabulary.has(w)]
+        words = tuple(w for w in term.words if vocabulary.has(w))
+        if words in kept:  # two typed words with the same synonyms (苗族侗族) count once
+            continue
         if words:
-            terms.append(Term(words[0], tuple(words[1:]), term.spelled, prefix=term.prefix))
+            kept.add(words)
+            terms.append(Term(words[0], words[1:], term.spelled, prefix=term.prefix))
         elif term.pinyin and (
             sound := vocabulary.closest_pinyin(term.pinyin[0], fuzzy=len(term.text) >= 3)
         ):

@@ -123,3 +123,13 @@ def test_words_that_match_nothing_are_searched_by_sound() -> None:
     # Two characters that sound one letter away from a catalogue word are another word:
     # dropped, never turned into it (苗语 miaoyu is not 教育 jiaoyu).
     assert [t.text for t in prune(plan_query("苗语广播", SYNONYMS), vocabulary).terms] == ["广播"]
+
+
+def test_typed_words_with_the_same_synonyms_count_once() -> None:
+    synonyms = Synonyms(
+        mapping={"苗族": ("少数民族",), "侗族": ("少数民族",)}, stopwords=frozenset()
+    )
+    vocabulary = _vocabulary("少数民族文化服务")
+    terms = prune(plan_query("苗族 侗族 文化", synonyms), vocabulary).terms
+    # Neither name is in the catalogue: each stands for 少数民族, which is counted once.
+    assert [(t.text, t.alternatives) for t in terms] == [("少数民族", ()), ("文化", ())]
