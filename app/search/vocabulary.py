@@ -79,4 +79,11 @@ def prune(plan: QueryPlan, vocabulary: Vocabulary) -> QueryPlan:
             # A two-character word must sound exactly like a catalogue word: one wrong
             # syllable of two is a different word (苗语 miaoyu is not 教育 jiaoyu).
             terms.append(Term(sound, (), spelled=(sound,), latin=True, prefix=term.prefix))
+    if any(len(t.text) > 1 for t in plan.terms) and all(
+        len(t.text) == 1 and not t.latin and not t.alternatives for t in terms
+    ):
+        # Every word typed matched nothing: the characters left over (上 of 工地上, 人 of
+        # 被人) would list services at random. No results, with suggestions, say it honestly.
+        # (A character with synonyms of its own says something: 针 → 预防接种.)
+        terms = []
     return QueryPlan(plan.normalized, tuple(terms))

@@ -133,3 +133,13 @@ def test_typed_words_with_the_same_synonyms_count_once() -> None:
     terms = prune(plan_query("苗族 侗族 文化", synonyms), vocabulary).terms
     # Neither name is in the catalogue: each stands for 少数民族, which is counted once.
     assert [(t.text, t.alternatives) for t in terms] == [("少数民族", ()), ("文化", ())]
+
+
+def test_leftover_characters_alone_find_nothing() -> None:
+    vocabulary = _vocabulary("工伤保险", "上学", "针灸", "预防接种")
+    # 工地 is nowhere in the catalogue: 上 alone would list services at random.
+    assert prune(plan_query("工地上", SYNONYMS), vocabulary).terms == ()
+    # A character with official synonyms of its own still counts.
+    synonyms = Synonyms(mapping={"针": ("预防接种",)}, stopwords=frozenset())
+    terms = prune(plan_query("工地 针", synonyms), vocabulary).terms
+    assert [(t.text, t.alternatives) for t in terms] == [("针", ("预防接种",))]
