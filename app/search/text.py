@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import cn2an
 import jieba
 import opencc
 import yaml
@@ -30,7 +31,15 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 MAX_PINYIN_SYLLABLES = 16
 _SPLIT = re.compile(r"[\s,.;:!?()\[\]{}<>\"'`~@#$%^&*_+=|\\/，。；：！？、（）【】《》“”‘’…—·-]+")
-_AGE = re.compile(r"(\d{1,3})\s*(?:周岁|岁)")
+# An age as residents type it: 80岁, 八十岁, 七十五周岁, 八十多岁 (the 多/来 rounds down, which
+# keeps the band). Han numerals must be well formed (十, 七十五, 一百零二, 三), so "三四岁"
+# reads as 四岁 rather than 34.
+_HAN_DIGIT = "一二两三四五六七八九"
+_HAN_AGE = (
+    f"[{_HAN_DIGIT}]百(?:零[{_HAN_DIGIT}]|[{_HAN_DIGIT}]?十[{_HAN_DIGIT}]?)?"
+    f"|[{_HAN_DIGIT}]?十[{_HAN_DIGIT}]?|百|[{_HAN_DIGIT}]"
+)
+_AGE = re.compile(rf"(\d{{1,3}}|{_HAN_AGE})\s*(?:多|来)?\s*(?:周岁|岁)")
 _NUMBER = re.compile(r"^\d+$")
 
 
@@ -213,9 +222,14 @@ class QueryPlan:
 def _age_terms(text: str) -> list[Term]:
     terms = []
     for match in _AGE.finditer(text):
-        age = int(match.group(1))
-        if age >= 60:
+        number = match.group(1)
+        if not number.isdigit():
+            number = str(cn2an.cn2an("一百" if number == "百" else number, "smart"))
+        age = int(number)
+        if age >= 80:  # 高龄 (津贴) starts at eighty
             terms.append(Term(match.group(0), ("老年人", "高龄"), spelled=()))
+        elif age >= 60:
+            terms.append(Term(match.group(0), ("老年人",), spelled=()))
         elif age <= 3:
             terms.append(Term(match.group(0), ("婴幼儿", "托育", "儿童"), spelled=()))
         elif age < 18:

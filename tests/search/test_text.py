@@ -79,6 +79,29 @@ def test_ages_become_meaningful_terms() -> None:
     assert "老年人" in age.alternatives
 
 
+@pytest.mark.parametrize(
+    ("raw", "age_text", "alternatives"),
+    [
+        ("八十多岁的老奶奶", "八十多岁", ("老年人", "高龄")),
+        ("七十五周岁", "七十五周岁", ("老年人",)),
+        ("百岁老人", "百岁", ("老年人", "高龄")),
+        ("一百零二岁", "一百零二岁", ("老年人", "高龄")),
+        ("孩子两岁", "两岁", ("婴幼儿", "托育", "儿童")),
+        ("三四岁的孩子", "四岁", ("儿童", "学生")),  # a range, not 34
+        ("60多岁", "60多岁", ("老年人",)),
+    ],
+)
+def test_ages_in_han_numerals_and_rounded(
+    raw: str, age_text: str, alternatives: tuple[str, ...]
+) -> None:
+    age = next(t for t in plan_query(raw, SYNONYMS).terms if t.text == age_text)
+    assert age.alternatives == alternatives
+
+
+def test_adult_ages_add_no_terms() -> None:
+    assert all("岁" not in t.text for t in plan_query("二十岁找工作", SYNONYMS).terms)
+
+
 def test_highlight_escapes_everything_but_our_marks() -> None:
     marked = highlight("<b>低保</b> & 低保", ["低保"])
     assert marked == "&lt;b&gt;<em>低保</em>&lt;/b&gt; &amp; <em>低保</em>"
