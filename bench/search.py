@@ -29,7 +29,7 @@ from app.search.base import FACETS, IndexName
 from app.search.documents import service_documents
 from app.search.embedded import EmbeddedBackend
 from app.search.indexing import prepare_text
-from app.search.meili import MeiliBackend, federated_body, query_string
+from app.search.meili import MeiliBackend, query_string, search_call
 from app.search.text import check_query, plan_query
 from app.search.vocabulary import Vocabulary, prune
 from app.settings import Settings
@@ -109,14 +109,12 @@ def raw_requests(
             "cropLength": 30,
             "matchingStrategy": "frequency",
         }
-        words = str(body["q"]).split()
-        if federate and index == "services" and len(words) > 1:
-            # As the API asks them: one federated search (the question and each word alone).
-            uid = f"{prefix}_{index}"
-            paths.append("/multi-search")
-            body = federated_body(uid, {**body, "offset": 0}, words)
+        uid = f"{prefix}_{index}"
+        if federate:  # as the API asks it (several-word service questions federated)
+            path, body = search_call(uid, index, {**body, "offset": 0})
         else:
-            paths.append(f"/indexes/{prefix}_{index}/search")
+            path = f"/indexes/{uid}/search"
+        paths.append(path)
         bodies.append(json.dumps(body, ensure_ascii=False))
     return paths, bodies
 

@@ -105,7 +105,7 @@ def _escape_marked(text: str) -> str:
 WHOLE_QUERY_WEIGHT = 3.0
 
 
-def federated_body(uid: str, body: dict[str, Any], words: list[str]) -> dict[str, Any]:
+def _federated_body(uid: str, body: dict[str, Any], words: list[str]) -> dict[str, Any]:
     """A several-word service question as one federated multi-search: the whole question
     (``frequency``) merged with each of its words alone.
 
@@ -129,6 +129,15 @@ def federated_body(uid: str, body: dict[str, Any], words: list[str]) -> dict[str
         },
         "queries": queries,
     }
+
+
+def search_call(uid: str, index: IndexName, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The path and body Meilisearch is asked for one search: a several-word service question
+    as one federated multi-search (:func:`_federated_body`), anything else as it is."""
+    words = str(body["q"]).split()
+    if index == "services" and len(words) > 1:
+        return "/multi-search", _federated_body(uid, body, words)
+    return f"/indexes/{uid}/search", body
 
 
 class MeiliBackend:
@@ -296,13 +305,7 @@ class MeiliBackend:
             "matchingStrategy": "frequency",
         }
         path = f"/indexes/{self.uid(index)}/search"
-        words = str(body["q"]).split()
-        if index == "services" and len(words) > 1:
-            payload = await self._request(
-                "POST", "/multi-search", federated_body(self.uid(index), body, words)
-            )
-        else:
-            payload = await self._request("POST", path, body)
+        payload = await self._request("POST", *search_call(self.uid(index), index, body))
         if payload is not None and payload.get("estimatedTotalHits") == 0:
             findable = await self._findable_words(index, body)
             if findable:
