@@ -40,6 +40,7 @@ from app.eligibility.request import (
 from app.eligibility.vocabulary import facts_json, next_question_json
 from app.http_errors import error_response
 from app.responses import JSON_MEDIA_TYPE, cached_json, orjson_response
+from app.routing import request_only
 from app.schemas import ErrorBody, ServiceDetail
 from app.settings import Settings
 from app.validation_messages import describe
@@ -229,8 +230,10 @@ async def get_facts(request: Request, settings: SettingsDep) -> Response:
     return cached_json(request, state_of(request).facts, max_age=settings.cache_max_age)
 
 
-@router.post(
+@request_only(
+    router,
     "/evaluate",
+    methods=["POST"],
     summary="判断可以享受哪些服务",
     response_model=None,
     responses={200: {"model": EvaluateResponse, "description": "判断结果"}, **_ERRORS},
@@ -248,8 +251,10 @@ async def post_evaluate(request: Request) -> Response:
         return error_response(request, exc.status, exc.code, exc.message, exc.field)
 
 
-@router.post(
+@request_only(
+    router,
     "/next-question",
+    methods=["POST"],
     summary="下一个最值得问的问题",
     response_model=None,
     responses={200: {"model": NextQuestionResponse, "description": "下一屏问题"}, **_ERRORS},

@@ -26,6 +26,7 @@ from app.providers import nearby as geo
 from app.query_model import QueryModel, query_dependency, query_openapi
 from app.responses import ERROR_RESPONSES, orjson_response
 from app.routers.search import SEARCH_RESPONSES, search_service
+from app.routing import request_only
 from app.schemas import ErrorBody
 
 router = APIRouter(prefix="/providers", tags=["providers"])
@@ -132,8 +133,10 @@ class NearbyQuery(QueryModel):
 parse_nearby_query = query_dependency(NearbyQuery)
 
 
-@router.get(
+@request_only(
+    router,
     "/nearby",
+    methods=["GET"],
     summary="附近的办理点",
     responses=NEARBY_RESPONSES,
     openapi_extra=query_openapi(NearbyQuery),

@@ -14,6 +14,7 @@ from app.query_model import QueryModel, query_dependency, query_openapi
 from app.responses import ERROR_RESPONSES, orjson_response
 from app.routers.areas import AREA_DESCRIPTION, AreaCode
 from app.routers.services import CATEGORY_DESCRIPTION, CATEGORY_PATTERN, TIER_DESCRIPTION
+from app.routing import request_only
 from app.schemas import ErrorBody, Labelled, Out, RegionRef
 from app.search.service import SearchParams, SearchService
 from app.search.text import MAX_QUERY_CHARS
@@ -154,8 +155,10 @@ class SearchQuery(QueryModel):
 parse_search_query = query_dependency(SearchQuery)
 
 
-@router.get(
+@request_only(
+    router,
     "/search",
+    methods=["GET"],
     summary="搜索服务或办理点",
     response_model=SearchResponse,
     responses=SEARCH_RESPONSES,
@@ -191,8 +194,10 @@ class SuggestQuery(QueryModel):
 parse_suggest_query = query_dependency(SuggestQuery)
 
 
-@router.get(
+@request_only(
+    router,
     "/suggest",
+    methods=["GET"],
     summary="输入提示",
     response_model=SuggestResponse,
     responses=SEARCH_RESPONSES,
