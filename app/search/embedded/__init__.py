@@ -1,7 +1,7 @@
 """The embedded search backend: zero setup, works whatever the main database is.
 
 Each worker keeps the index file's arrays in memory and reloads them when a rebuild swaps a
-new file in (checked with one ``stat`` per query).
+new file in (checked with one ``stat`` per query, which also tells a missing file).
 """
 
 from __future__ import annotations
@@ -40,10 +40,18 @@ class EmbeddedBackend:
         self.meta: dict[str, str] = {}
 
     def _current(self) -> dict[IndexName, LoadedIndex]:
+        indexes = self._loaded()
+        return self._indexes if indexes is None else indexes
+
+    def _loaded(self) -> dict[IndexName, LoadedIndex] | None:
+        """The indexes of the current file (reloaded if it was swapped), None if there is none.
+
+        One ``stat`` answers both questions on every query.
+        """
         try:
             stat = os.stat(self.path)
         except FileNotFoundError:
-            return self._indexes
+            return None
         stamp = (stat.st_ino, stat.st_mtime_ns)
         if stamp != self._stamp:
             with self._lock:
@@ -51,6 +59,13 @@ class EmbeddedBackend:
                     self.meta, self._indexes = load_index_file(self.path)
                     self._stamp = stamp
         return self._indexes
+
+    def _serving(self, name: IndexName) -> LoadedIndex:
+        """The loaded index ``name`` for a query; no index file is a :class:`SearchUnavailable`."""
+        indexes = self._loaded()
+        if indexes is None:
+            raise SearchUnavailable("搜索索引尚未建立，请运行 qianfu reindex")
+        return indexes.get(name) or build_index(name, [])
 
     def warm(self) -> None:
         """Load the index file now (start-up), not on the first query."""
@@ -62,15 +77,11 @@ class EmbeddedBackend:
 
     async def search(self, request: SearchRequest) -> SearchResult:
         """Run the query in-process (microseconds to a millisecond; no thread hop)."""
-        if not self.path.exists():
-            raise SearchUnavailable("搜索索引尚未建立，请运行 qianfu reindex")
-        return run_query(self.index(request.index), request)
+        return run_query(self._serving(request.index), request)
 
     async def nearby(self, request: NearbyRequest) -> NearbyResult:
         """Providers near a point, from the in-memory coordinate arrays."""
-        if not self.path.exists():
-            raise SearchUnavailable("搜索索引尚未建立，请运行 qianfu reindex")
-        return nearby(self.index("providers"), request)
+        return nearby(self._serving("providers"), request)
 
     async def suggest(self, plan: QueryPlan, limit: int) -> list[Document]:
         """Service documents for search-as-you-type."""
