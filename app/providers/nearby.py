@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from app.catalogue.snapshot import Snapshot
 from app.domain import PROVIDER_TYPES, VERIFICATION_LABELS, VerificationStatus
 from app.errors import NotFound, QianfuError
@@ -25,8 +27,8 @@ from app.geo.coords import (
     to_storage,
     validate_point,
 )
-from app.providers.opening import opening_state_at, shanghai_minute
-from app.search.base import Filters, NearbyRequest, NearbyResult
+from app.providers.opening import OpeningState, opening_state_at, shanghai_minute
+from app.search.base import Filters, NearbyHit, NearbyRequest, NearbyResult
 from app.search.service import SearchService
 
 DEFAULT_LIMIT = 20
@@ -164,28 +166,55 @@ def verification_of(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def hit_out(
-    doc: dict[str, Any], distance_m: float, coordtype: CoordType, minute: dt.datetime
+    doc: dict[str, Any],
+    distance_m: float,
+    coordtype: CoordType,
+    minute: dt.datetime,
+    state: OpeningState | None = None,
 ) -> dict[str, Any]:
     """One nearby result: who, where, how far, whether open, and whether it is sample data.
 
-    ``minute`` is the page's clock from :func:`shanghai_minute`.
+    ``minute`` is the page's clock from :func:`shanghai_minute`; ``state`` its opening state
+    when the caller already has it.
     """
-    state = opening_state_at(doc.get("hours"), doc.get("status", "open"), minute)
+    if state is None:
+        state = opening_state_at(doc.get("hours"), doc.get("status", "open"), minute)
+    return {
+        **_head(doc),
+        "location": point_out(doc.get("lat"), doc.get("lng"), coordtype),
+        "distance_m": round(distance_m),
+        **_middle(doc),
+        "open_now": state.open_now,
+        "opens_at": state.opens_at,
+        "closes_at": state.closes_at,
+        "hours_label": state.label,
+        **_tail(doc),
+    }
+
+
+# A result's fields in order, in three unchanging runs around the two that depend on the
+# query (where: location and distance; when: the opening state). Keep hit_out and hit_json
+# built from these same functions, so they cannot drift apart.
+def _head(doc: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": doc["id"],
         "name": doc["name"],
         "type": {"code": doc["type"], "name": doc["type_name"]},
         "address": doc.get("address") or None,
         "county": {"code": doc["county"], "name": doc["county_name"]},
-        "location": point_out(doc.get("lat"), doc.get("lng"), coordtype),
-        "distance_m": round(distance_m),
+    }
+
+
+def _middle(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
         "phone": doc.get("phone"),
         "inclusive": doc.get("inclusive"),
         "status": doc.get("status", "open"),
-        "open_now": state.open_now,
-        "opens_at": state.opens_at,
-        "closes_at": state.closes_at,
-        "hours_label": state.label,
+    }
+
+
+def _tail(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
         "services": doc.get("services", []),
         "verification": verification_of(doc),
         "sample": bool(doc.get("sample", False)),
@@ -193,37 +222,125 @@ def hit_out(
     }
 
 
-def shape(
-    params: NearbyParams,
-    result: NearbyResult,
-    *,
-    degraded: bool,
-    now: dt.datetime,
-) -> dict[str, Any]:
-    """The response body: nearest first, ``open_now`` applied, a note for points elsewhere."""
-    items: list[dict[str, Any]] = []
-    minute = shanghai_minute(now)
+def _card(doc: dict[str, Any]) -> tuple[bytes, bytes, bytes]:
+    """The three unchanging runs of a result as JSON: ``{head``, ``middle`` and ``tail}``."""
+    return (
+        orjson.dumps(_head(doc))[:-1],
+        orjson.dumps(_middle(doc))[1:-1],
+        orjson.dumps(_tail(doc))[1:],
+    )
+
+
+def hit_json(
+    doc: dict[str, Any],
+    distance_m: float,
+    coordtype: CoordType,
+    state: OpeningState,
+    memo: dict[str, Any] | None,
+) -> orjson.Fragment:
+    """:func:`hit_out` already serialised, its unchanging runs kept in ``memo`` by id.
+
+    Why: a page touches 20 documents spread over a large index, and writing each as a
+    dictionary and then serialising it walks every small string of every document twice
+    (measured in-process at 50,000 providers: 0.26 ms of a 0.68 ms request). A document's
+    card is three contiguous byte strings, built once per worker.
+    """
+    known = memo.get(doc["id"]) if memo is not None else None
+    if known is not None:
+        head, middle, tail = known
+    else:
+        head, middle, tail = card = _card(doc)
+        if memo is not None:
+            memo[doc["id"]] = card
+    where = orjson.dumps(
+        {
+            "location": point_out(doc.get("lat"), doc.get("lng"), coordtype),
+            "distance_m": round(distance_m),
+        }
+    )
+    when = orjson.dumps(
+        {
+            "open_now": state.open_now,
+            "opens_at": state.opens_at,
+            "closes_at": state.closes_at,
+            "hours_label": state.label,
+        }
+    )
+    return orjson.Fragment(
+        b"".join((head, b",", where[1:-1], b",", middle, b",", when[1:-1], b",", tail))
+    )
+
+
+_Shown = tuple[NearbyHit, OpeningState]
+
+
+def _shown(params: NearbyParams, result: NearbyResult, minute: dt.datetime) -> list[_Shown]:
+    """The hits a page shows, nearest first, with their opening state ("open now" applied)."""
+    shown: list[_Shown] = []
     for hit in result.hits:
-        item = hit_out(hit.document, hit.distance_m, params.coordtype, minute)
-        if params.open_now and item["open_now"] is not True:
+        doc = hit.document
+        state = opening_state_at(doc.get("hours"), doc.get("status", "open"), minute)
+        if params.open_now and state.open_now is not True:
             continue
-        items.append(item)
-        if len(items) == params.limit:
+        shown.append((hit, state))
+        if len(shown) == params.limit:
             break
-    inside = in_guizhou(params.lat, params.lng)
-    return {
-        "items": items,
-        "total": len(items),
-        "coordtype": params.coordtype.value,
-        "radius_m": params.radius_m,
-        "limit": params.limit,
-        "in_guizhou": inside,
-        "note": None if inside else OUTSIDE_GUIZHOU_NOTE,
-        "as_of": now.isoformat(timespec="seconds"),
-        "backend": result.backend,
-        "degraded": degraded,
-        "contains_sample": any(item["sample"] for item in items),
-    }
+    return shown
+
+
+@dataclass(frozen=True)
+class NearbyAnswer:
+    """A nearby query's answer, ready to be written as a dictionary or as JSON."""
+
+    params: NearbyParams
+    result: NearbyResult
+    degraded: bool
+    now: dt.datetime
+    shown: list[_Shown]
+
+    def body(self) -> dict[str, Any]:
+        """The response body with each result a dictionary (pages, and the definition)."""
+        minute = shanghai_minute(self.now)
+        coordtype = self.params.coordtype
+        items = [
+            hit_out(hit.document, hit.distance_m, coordtype, minute, state)
+            for hit, state in self.shown
+        ]
+        return self._envelope(items)
+
+    def json_body(self) -> dict[str, Any]:
+        """The same body with each result pre-serialised: byte for byte what ``orjson.dumps``
+        writes for :meth:`body`, at a fraction of the cost (see :func:`hit_json`)."""
+        coordtype, memo = self.params.coordtype, self.result.memo
+        items = [
+            hit_json(hit.document, hit.distance_m, coordtype, state, memo)
+            for hit, state in self.shown
+        ]
+        return self._envelope(items)
+
+    def _envelope(self, items: list[Any]) -> dict[str, Any]:
+        params = self.params
+        inside = in_guizhou(params.lat, params.lng)
+        return {
+            "items": items,
+            "total": len(items),
+            "coordtype": params.coordtype.value,
+            "radius_m": params.radius_m,
+            "limit": params.limit,
+            "in_guizhou": inside,
+            "note": None if inside else OUTSIDE_GUIZHOU_NOTE,
+            "as_of": self.now.isoformat(timespec="seconds"),
+            "backend": self.result.backend,
+            "degraded": self.degraded,
+            "contains_sample": any(hit.document.get("sample") for hit, _ in self.shown),
+        }
+
+
+def answer(
+    params: NearbyParams, result: NearbyResult, *, degraded: bool, now: dt.datetime
+) -> NearbyAnswer:
+    """The answer to ``params`` from one backend result."""
+    return NearbyAnswer(params, result, degraded, now, _shown(params, result, shanghai_minute(now)))
 
 
 def needs_more(params: NearbyParams, request: NearbyRequest, result: NearbyResult) -> bool:
@@ -244,16 +361,23 @@ def widened(request: NearbyRequest) -> NearbyRequest:
     )
 
 
-async def find_nearby(
+async def nearby_answer(
     search: SearchService, snap: Snapshot, params: NearbyParams, now: dt.datetime
-) -> dict[str, Any]:
+) -> NearbyAnswer:
     """Run a nearby query (widening the candidate set when "open now" filters many out)."""
     request = build_request(snap, params)
     result, degraded = await search.nearby(request)
-    body = shape(params, result, degraded=degraded, now=now)
-    while len(body["items"]) < params.limit and needs_more(params, request, result):
+    found = answer(params, result, degraded=degraded, now=now)
+    while len(found.shown) < params.limit and needs_more(params, request, result):
         request = widened(request)
         result, again = await search.nearby(request)
         degraded = degraded or again
-        body = shape(params, result, degraded=degraded, now=now)
-    return body
+        found = answer(params, result, degraded=degraded, now=now)
+    return found
+
+
+async def find_nearby(
+    search: SearchService, snap: Snapshot, params: NearbyParams, now: dt.datetime
+) -> dict[str, Any]:
+    """:func:`nearby_answer` as a dictionary (the pages)."""
+    return (await nearby_answer(search, snap, params, now)).body()

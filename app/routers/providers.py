@@ -166,8 +166,8 @@ async def nearby(request: Request) -> Response:
         language=query.language,
         open_now=query.open_now,
     )
-    body = await geo.find_nearby(search_service(request), snap, params, now)
-    return orjson_response(body, cache_control="private, no-store")
+    found = await geo.nearby_answer(search_service(request), snap, params, now)
+    return orjson_response(found.json_body(), cache_control="private, no-store")
 
 
 @router.get("/{provider_id}", summary="办理点详情", responses=ERROR_RESPONSES)

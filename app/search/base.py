@@ -100,10 +100,17 @@ class NearbyHit(NamedTuple):
 
 @dataclass(frozen=True)
 class NearbyResult:
-    """Nearest first; ties broken by provider id."""
+    """Nearest first; ties broken by provider id.
+
+    ``memo`` is scratch space that lives exactly as long as the returned documents (the
+    embedded index's, loaded once per worker): a caller may keep there, by document id, what it
+    derives from a document that never changes. None when the documents are new on every
+    answer (Meilisearch): nothing is worth keeping then.
+    """
 
     hits: list[NearbyHit]
     backend: str
+    memo: dict[str, Any] | None = None
 
 
 class SearchBackend(Protocol):

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 
@@ -24,7 +25,8 @@ from app.domain import VerificationStatus
 from app.geo.coords import CoordType, from_storage, haversine_m, to_storage
 from app.main import create_app
 from app.providers.documents import provider_documents
-from app.providers.opening import opening_state
+from app.providers.nearby import NearbyParams, find_nearby, hit_json, hit_out
+from app.providers.opening import opening_state, opening_state_at, shanghai_minute
 from app.providers.sample import SAMPLE_SOURCE
 from app.providers.schema import Point, ProviderEntry
 from app.providers.store import store_providers
@@ -421,3 +423,64 @@ def test_bad_input_is_a_clear_4xx_without_echo(
         echoed = value is not None and len(value) >= 7 and value in response.text
         assert not echoed, "coordinates are never echoed"
     assert response.headers["cache-control"] == "no-store"
+
+
+def _variants(doc: Document) -> list[Document]:
+    """The document and the shapes real records take that the samples may not."""
+    return [
+        doc,
+        {**doc, "status": "temporarily_closed"},
+        {**doc, "status": "closed", "hours": None},
+        {**doc, "address": "", "services": [], "inclusive": None, "sample": False},
+        {**doc, "verification": "verified", "verified_on": "2026-09-30"},
+    ]
+
+
+def test_pre_serialised_results_are_byte_for_byte_the_dictionaries(
+    reference: tuple[Snapshot, list[Document]],
+) -> None:
+    """The API writes each hit from cached JSON runs (``hit_json``); the pages use dictionaries
+    (``hit_out``). Both must give the same bytes for every document, system and clock — with
+    no memo (Meilisearch), a cold memo and a warm one (the embedded index)."""
+    _, docs = reference
+    memo: dict[str, Any] = {}
+    compared = 0
+    for moment in CLOCKS:
+        minute = shanghai_minute(moment)
+        for doc in docs:
+            for variant in _variants(doc):
+                state = opening_state_at(
+                    variant.get("hours"), variant.get("status", "open"), minute
+                )
+                for system in CoordType:
+                    expected = orjson.dumps(hit_out(variant, 1234.5, system, minute, state))
+                    for scratch in (None, memo if variant is doc else None):
+                        got = orjson.dumps(hit_json(variant, 1234.5, system, state, scratch))
+                        assert got == expected, (variant["id"], system, moment)
+                        compared += 1
+    assert memo, "the memo was filled"
+    assert compared > 10_000
+
+
+def test_the_api_answers_exactly_what_the_pages_are_given(
+    geo_client: TestClient, reference: tuple[Snapshot, list[Document]]
+) -> None:
+    """Same query, same clock: the API's bytes are ``orjson.dumps`` of the pages' dictionary."""
+    snap, _ = reference
+    app: Any = geo_client.app
+    portal: Any = geo_client.portal
+    for lat, lng in [*_points(snap, 6), TIE_POINT, RING_CENTRE]:
+        extras: list[tuple[CoordType, dict[str, Any]]] = [
+            (CoordType.WGS84, {"radius_m": 5000.0}),
+            (CoordType.GCJ02, {"limit": 30}),
+            (CoordType.BD09, {"limit": 10, "open_now": True}),
+        ]
+        for system, extra in extras:
+            q_lat, q_lng = from_storage(lat, lng, system)
+            params = NearbyParams(lat=q_lat, lng=q_lng, coordtype=system, **extra)
+            query = {"lat": q_lat, "lng": q_lng, "coordtype": system.value, **extra}
+            response = geo_client.get(NEARBY, params=query)
+            assert response.status_code == 200
+            body = portal.call(find_nearby, app.state.search, snap, params, WORKDAY_MORNING)
+            assert response.json()["items"], (lat, lng, system)
+            assert response.content == orjson.dumps(body)

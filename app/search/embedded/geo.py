@@ -58,4 +58,4 @@ def nearby(index: LoadedIndex, request: NearbyRequest) -> NearbyResult:
     documents = index.documents
     nearest = zip(candidates[order].tolist(), distances[order].tolist(), strict=True)
     hits = [NearbyHit(documents[position], distance) for position, distance in nearest]
-    return NearbyResult(hits, "embedded")
+    return NearbyResult(hits, "embedded", index.memo)

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -142,6 +143,15 @@ class LoadedIndex:
             [d["lng"] if d.get("lng") is not None else np.nan for d in self.documents],
             dtype=np.float64,
         )
+
+    @cached_property
+    def memo(self) -> dict[str, Any]:
+        """Scratch space for what callers derive from a document (see ``NearbyResult.memo``).
+
+        Dropped with the index when a rebuilt file is loaded, so nothing in it outlives the
+        documents it was derived from.
+        """
+        return {}
 
     def prepare(self) -> LoadedIndex:
         """Build the derived lookups now (at load), so that no query pays for building them."""
