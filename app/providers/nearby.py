@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -27,7 +27,13 @@ from app.geo.coords import (
     to_storage,
     validate_point,
 )
-from app.providers.opening import OpeningState, opening_state_at, shanghai_minute
+from app.providers.opening import (
+    OpeningState,
+    opening_state_at,
+    opening_state_by_key,
+    schedule_key,
+    shanghai_minute,
+)
 from app.search.base import Filters, NearbyHit, NearbyRequest, NearbyResult
 from app.search.service import SearchService
 
@@ -222,13 +228,37 @@ def _tail(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _card(doc: dict[str, Any]) -> tuple[bytes, bytes, bytes]:
-    """The three unchanging runs of a result as JSON: ``{head``, ``middle`` and ``tail}``."""
-    return (
+class _Card(NamedTuple):
+    """A document's unchanging parts of a nearby result: three JSON runs, and what its
+    opening state is computed from (a tuple of immutable values: the collector skips it)."""
+
+    head: bytes  # {"id": … "county": {…}
+    middle: bytes  # "phone": … "status": …
+    tail: bytes  # "services": … "url": …}
+    schedule: bytes | None  # opening.schedule_key of its hours
+    status: str
+
+
+def _card(doc: dict[str, Any]) -> _Card:
+    return _Card(
         orjson.dumps(_head(doc))[:-1],
         orjson.dumps(_middle(doc))[1:-1],
         orjson.dumps(_tail(doc))[1:],
+        schedule_key(doc.get("hours")),
+        doc.get("status", "open"),
     )
+
+
+def _card_of(doc: dict[str, Any], memo: dict[str, Any]) -> _Card:
+    card: _Card | None = memo.get(doc["id"])
+    if card is None:
+        card = memo[doc["id"]] = _card(doc)
+    return card
+
+
+@lru_cache(maxsize=32_768)
+def _location_json(lat: float, lng: float, coordtype: CoordType) -> bytes:
+    return b'"location":' + orjson.dumps(point_out(lat, lng, coordtype))
 
 
 def hit_json(
@@ -245,19 +275,14 @@ def hit_json(
     (measured in-process at 50,000 providers: 0.26 ms of a 0.68 ms request). A document's
     card is three contiguous byte strings, built once per worker.
     """
-    known = memo.get(doc["id"]) if memo is not None else None
-    if known is not None:
-        head, middle, tail = known
+    head, middle, tail, _, _ = _card(doc) if memo is None else _card_of(doc, memo)
+    lat, lng = doc.get("lat"), doc.get("lng")
+    if lat is None or lng is None:
+        location = b'"location":null'
+    elif not lat or not lng:  # 0.0 and -0.0 would share a cache key (see point_out)
+        location = b'"location":' + orjson.dumps(point_out(lat, lng, coordtype))
     else:
-        head, middle, tail = card = _card(doc)
-        if memo is not None:
-            memo[doc["id"]] = card
-    where = orjson.dumps(
-        {
-            "location": point_out(doc.get("lat"), doc.get("lng"), coordtype),
-            "distance_m": round(distance_m),
-        }
-    )
+        location = _location_json(lat, lng, coordtype)
     when = orjson.dumps(
         {
             "open_now": state.open_now,
@@ -267,7 +292,21 @@ def hit_json(
         }
     )
     return orjson.Fragment(
-        b"".join((head, b",", where[1:-1], b",", middle, b",", when[1:-1], b",", tail))
+        b"".join(
+            (
+                head,
+                b",",
+                location,
+                b',"distance_m":',
+                str(round(distance_m)).encode(),
+                b",",
+                middle,
+                b",",
+                when[1:-1],
+                b",",
+                tail,
+            )
+        )
     )
 
 
@@ -277,9 +316,14 @@ _Shown = tuple[NearbyHit, OpeningState]
 def _shown(params: NearbyParams, result: NearbyResult, minute: dt.datetime) -> list[_Shown]:
     """The hits a page shows, nearest first, with their opening state ("open now" applied)."""
     shown: list[_Shown] = []
+    memo = result.memo
     for hit in result.hits:
         doc = hit.document
-        state = opening_state_at(doc.get("hours"), doc.get("status", "open"), minute)
+        if memo is None:
+            state = opening_state_at(doc.get("hours"), doc.get("status", "open"), minute)
+        else:
+            card = _card_of(doc, memo)
+            state = opening_state_by_key(card.schedule, card.status, minute)
         if params.open_now and state.open_now is not True:
             continue
         shown.append((hit, state))

@@ -68,7 +68,32 @@ def opening_state_at(hours: object, status: str, minute: dt.datetime) -> Opening
     A page of results shares one clock, so the conversion is done once per page, not per hit.
     """
     if status != "open":
-        return OpeningState(False, None, None, STATUS_LABELS.get(status, status))
+        return _NOT_OPEN.get(status) or OpeningState(False, None, None, status)
+    return opening_state_by_key(schedule_key(hours), status, minute)
+
+
+def schedule_key(hours: object) -> bytes | None:
+    """A schedule's canonical JSON, the key its answers are cached by (None: no schedule).
+
+    Callers that see the same provider often (the embedded index's nearby memo) keep it.
+    """
     if not isinstance(hours, dict) or not hours:
-        return OpeningState(None, None, None, UNKNOWN_HOURS)
-    return _state(orjson.dumps(hours, option=orjson.OPT_SORT_KEYS), minute)
+        return None
+    return orjson.dumps(hours, option=orjson.OPT_SORT_KEYS)
+
+
+def opening_state_by_key(key: bytes | None, status: str, minute: dt.datetime) -> OpeningState:
+    """:func:`opening_state_at` for a schedule given by its :func:`schedule_key`."""
+    if status != "open":
+        return _NOT_OPEN.get(status) or OpeningState(False, None, None, status)
+    if key is None:
+        return _UNKNOWN
+    return _state(key, minute)
+
+
+_NOT_OPEN = {
+    status: OpeningState(False, None, None, label)
+    for status, label in STATUS_LABELS.items()
+    if status != "open"
+}
+_UNKNOWN = OpeningState(None, None, None, UNKNOWN_HOURS)

@@ -26,7 +26,13 @@ from app.geo.coords import CoordType, from_storage, haversine_m, to_storage
 from app.main import create_app
 from app.providers.documents import provider_documents
 from app.providers.nearby import NearbyParams, find_nearby, hit_json, hit_out
-from app.providers.opening import opening_state, opening_state_at, shanghai_minute
+from app.providers.opening import (
+    opening_state,
+    opening_state_at,
+    opening_state_by_key,
+    schedule_key,
+    shanghai_minute,
+)
 from app.providers.sample import SAMPLE_SOURCE
 from app.providers.schema import Point, ProviderEntry
 from app.providers.store import store_providers
@@ -452,6 +458,10 @@ def test_pre_serialised_results_are_byte_for_byte_the_dictionaries(
                 state = opening_state_at(
                     variant.get("hours"), variant.get("status", "open"), minute
                 )
+                by_key = opening_state_by_key(
+                    schedule_key(variant.get("hours")), variant.get("status", "open"), minute
+                )
+                assert by_key == state
                 for system in CoordType:
                     expected = orjson.dumps(hit_out(variant, 1234.5, system, minute, state))
                     for scratch in (None, memo if variant is doc else None):
@@ -484,3 +494,23 @@ def test_the_api_answers_exactly_what_the_pages_are_given(
             body = portal.call(find_nearby, app.state.search, snap, params, WORKDAY_MORNING)
             assert response.json()["items"], (lat, lng, system)
             assert response.content == orjson.dumps(body)
+
+
+def test_pre_serialised_points_keep_the_sign_of_zero() -> None:
+    """0.0 and -0.0 are equal keys to a cache; the JSON must still say which one it was."""
+    minute = shanghai_minute(WORKDAY_MORNING)
+    base: Document = {
+        "id": "zero",
+        "name": "零点",
+        "type": "legal_aid",
+        "type_name": "法律援助中心",
+        "county": "520103",
+        "county_name": "云岩区",
+        "status": "closed",
+    }
+    state = opening_state_at(None, "closed", minute)
+    for lat, lng in [(0.0, 0.0), (-0.0, -0.0), (0.0, -0.0), (26.5, -0.0)]:
+        doc = {**base, "lat": lat, "lng": lng}
+        for system in CoordType:
+            expected = orjson.dumps(hit_out(doc, 0.0, system, minute, state))
+            assert orjson.dumps(hit_json(doc, 0.0, system, state, None)) == expected
