@@ -87,12 +87,18 @@ def query_string(plan: QueryPlan) -> str:
 
     Only each term's own word goes into the query: its official synonyms reach Meilisearch
     through the index's ``synonyms`` setting (same dictionary), where they count as
-    alternatives of that one word rather than as extra words to match. Only the plan's main
+    alternatives of that one word rather than as extra words to match. A typed word found
+    nowhere (拖欠工资) was replaced by its official words, which no synonym expands: all of
+    them are sent (劳动报酬 劳动关系), else only the first would be searched. Only the plan's main
     terms are sent: with a lone Han character beside longer words, Meilisearch's
     ``frequency`` strategy (which drops the most frequent words first, so a word no document
     has as a token goes last) found nothing for 被人打了没钱请律师, because of 打 and 钱.
     """
-    words = [t.pinyin[0] if t.latin and t.pinyin else t.text for t in plan.main_terms]
+    main = plan.main_terms
+    if len(main) == 1 and main[0].replaced and not main[0].latin:
+        # No synonyms setting expands an official word, so all of them are sent.
+        return " ".join(main[0].words[:MAX_QUERY_WORDS])
+    words = [t.pinyin[0] if t.latin and t.pinyin else t.text for t in main]
     return " ".join(list(dict.fromkeys(words))[:MAX_QUERY_WORDS])
 
 

@@ -168,6 +168,9 @@ class Term:
     spelled: tuple[str, ...] | None = None  # its letters as given; None: a Han word's sound
     latin: bool = False
     prefix: bool = False
+    # The typed word found nowhere in the catalogue, so its official synonyms stand in for it
+    # (拖欠工资 → 劳动报酬 or 劳动关系): every word of the term is an alternative of equal rank.
+    replaced: bool = False
 
     @property
     def words(self) -> tuple[str, ...]:

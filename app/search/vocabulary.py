@@ -71,7 +71,10 @@ def prune(plan: QueryPlan, vocabulary: Vocabulary) -> QueryPlan:
             continue
         if words:
             kept.add(words)
-            terms.append(Term(words[0], words[1:], term.spelled, prefix=term.prefix))
+            replaced = term.replaced or words[0] != term.text
+            terms.append(
+                Term(words[0], words[1:], term.spelled, prefix=term.prefix, replaced=replaced)
+            )
         elif term.pinyin and (
             sound := vocabulary.closest_pinyin(term.pinyin[0], fuzzy=len(term.text) >= 3)
         ):

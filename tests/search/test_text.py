@@ -7,7 +7,9 @@ import pytest
 from app.search.meili import query_string
 from app.search.text import (
     InvalidQuery,
+    QueryPlan,
     Synonyms,
+    Term,
     check_query,
     highlight,
     normalize,
@@ -120,6 +122,16 @@ def test_meilisearch_query_words(raw: str, sent: str) -> None:
     assert query_string(plan_query(check_query(raw), SYNONYMS)) == sent
 
 
+def test_a_lone_replaced_word_is_sent_with_all_its_official_words() -> None:
+    """拖欠工资 is found nowhere, so 劳动报酬 or 劳动关系 stand in for it; Meilisearch has no
+    synonym that expands an official word, so both are sent (else only the first counts)."""
+    replaced = Term("劳动报酬", ("劳动关系",), replaced=True)
+    assert query_string(QueryPlan("拖欠工资", (replaced,))) == "劳动报酬 劳动关系"
+    # beside other words each term keeps one word: the question stays as long as it was typed
+    other = Term("投诉", ())
+    assert query_string(QueryPlan("拖欠工资 投诉", (replaced, other))) == "劳动报酬 投诉"
+
+
 def test_lone_characters_beside_words_are_minor_terms() -> None:
     plan = plan_query(check_query("打官司 钱 老人"), SYNONYMS)
     assert [t.text for t in plan.main_terms] == ["打官司", "老人"]
@@ -166,3 +178,15 @@ def test_leftover_characters_alone_find_nothing() -> None:
     synonyms = Synonyms(mapping={"针": ("预防接种",)}, stopwords=frozenset())
     terms = prune(plan_query("工地 针", synonyms), vocabulary).terms
     assert [(t.text, t.alternatives) for t in terms] == [("针", ("预防接种",))]
+
+
+def test_a_typed_word_found_nowhere_is_marked_replaced() -> None:
+    synonyms = Synonyms(
+        mapping={"讨薪": ("劳动报酬", "劳动关系"), "老人": ("老年人",)}, stopwords=frozenset()
+    )
+    vocabulary = _vocabulary("劳动关系协调", "劳动报酬", "老人", "老年人")
+    terms = prune(plan_query("讨薪 老人", synonyms), vocabulary).terms
+    assert [(t.text, t.alternatives, t.replaced) for t in terms] == [
+        ("劳动报酬", ("劳动关系",), True),  # 讨薪 is in no document: its official words stand in
+        ("老人", ("老年人",), False),  # typed and found: Meilisearch's synonyms expand it
+    ]
