@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from app.search.meili import query_string
 from app.search.text import (
@@ -190,3 +192,17 @@ def test_a_typed_word_found_nowhere_is_marked_replaced() -> None:
         ("劳动报酬", ("劳动关系",), True),  # 讨薪 is in no document: its official words stand in
         ("老人", ("老年人",), False),  # typed and found: Meilisearch's synonyms expand it
     ]
+
+
+@example(phrases=["老人", "低保"], word="低保老人")  # same length: the first phrase listed wins
+@settings(max_examples=300)
+@given(
+    phrases=st.lists(st.text(alphabet="老人低保残疾", min_size=1, max_size=4), max_size=12),
+    word=st.text(alphabet="老人低保残疾", min_size=0, max_size=8),
+)
+def test_phrase_inside_is_the_first_phrase_of_the_longest_first_scan(
+    phrases: list[str], word: str
+) -> None:
+    synonyms = Synonyms(mapping=dict.fromkeys(phrases, ("x",)), stopwords=frozenset())
+    scanned = next((k for k in synonyms.longest_first if len(k) > 1 and k in word), None)
+    assert synonyms.phrase_inside(word) == scanned
