@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import cached_property
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -17,6 +18,10 @@ from rapidfuzz.distance import Levenshtein
 from app.search.base import Document
 from app.search.documents import SERVICE_TEXT_FIELDS, searchable_text
 from app.search.text import QueryPlan, Term
+
+# A run-on pinyin spelling is cut only into tokens this long: shorter ones (an, bao, yi) would
+# match inside nearly any string of letters.
+MIN_RUN_ON_PART = 4
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,31 @@ class Vocabulary:
         at = bisect.bisect_left(self.pinyin, prefix)
         return at < len(self.pinyin) and self.pinyin[at].startswith(prefix)
 
+    @cached_property
+    def _tokens(self) -> frozenset[str]:
+        return frozenset(self.pinyin)
+
+    def run_on_pinyin(self, spelling: str) -> list[str]:
+        """The whole tokens (four letters or more) a run-on spelling starts with, greedily,
+        longest first: dibaobiaozhun → [dibao] (标准 is in no name). Stops at the first part
+        that is no token, so letters that mean nothing here add nothing."""
+        found: list[str] = []
+        rest = spelling
+        while len(rest) >= MIN_RUN_ON_PART:
+            head = next(
+                (
+                    rest[:end]
+                    for end in range(len(rest), MIN_RUN_ON_PART - 1, -1)
+                    if rest[:end] in self._tokens
+                ),
+                None,
+            )
+            if head is None:
+                break
+            found.append(head)
+            rest = rest[len(head) :]
+        return found
+
     def closest_pinyin(self, spelling: str, *, fuzzy: bool = True) -> str | None:
         """``spelling`` if some token starts with it, else (``fuzzy``) the nearest token within
         the typo budget Meilisearch also uses (one edit from 5 letters, two from 9)."""
@@ -65,6 +95,11 @@ def prune(plan: QueryPlan, vocabulary: Vocabulary) -> QueryPlan:
             # Typed pinyin: keep it if some token starts with it, else its nearest token.
             if sound := vocabulary.closest_pinyin(term.text):
                 terms.append(Term(sound, (), spelled=(sound,), latin=True, prefix=term.prefix))
+            else:  # several words typed as one (dibaobiaozhun): the ones we know
+                terms.extend(
+                    Term(part, (), spelled=(part,), latin=True)
+                    for part in vocabulary.run_on_pinyin(term.text)
+                )
             continue
         words = tuple(w for w in term.words if vocabulary.has(w))
         if words in kept:  # two typed words with the same synonyms (苗族侗族) count once

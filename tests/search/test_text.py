@@ -206,3 +206,15 @@ def test_phrase_inside_is_the_first_phrase_of_the_longest_first_scan(
     synonyms = Synonyms(mapping=dict.fromkeys(phrases, ("x",)), stopwords=frozenset())
     scanned = next((k for k in synonyms.longest_first if len(k) > 1 and k in word), None)
     assert synonyms.phrase_inside(word) == scanned
+
+
+def test_run_on_pinyin_is_cut_into_the_words_we_know() -> None:
+    vocabulary = _vocabulary("低保", "公租房")
+
+    def sounds(raw: str) -> list[str]:
+        return [t.text for t in prune(plan_query(raw, SYNONYMS), vocabulary).terms]
+
+    assert sounds("dibaobiaozhun") == ["dibao"]  # 标准 is in no name: the rest is dropped
+    assert sounds("gongzufangdibao") == ["gongzufang", "dibao"]
+    assert sounds("qwrtzxcvbnm") == []  # letters that start with no word add nothing
+    assert sounds("dibao") == ["dibao"]  # a word we know is not cut
