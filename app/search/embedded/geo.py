@@ -8,6 +8,8 @@ touches only the points in its box, not every point (the nearest-N rings repeat 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from app.geo.coords import EARTH_RADIUS_M, bounding_box
@@ -16,7 +18,7 @@ from app.search.embedded.engine import passes_filters
 from app.search.embedded.geogrid import FloatArray
 from app.search.embedded.index import IntArray, LoadedIndex
 
-# Nearest-N without a radius widens a search circle from here, doubling, up to half the earth.
+# Nearest-N without a radius widens a search circle from here (see _growth), up to half the earth.
 FIRST_RING_M = 2_000.0
 MAX_RING_M = 20_000_000.0
 
@@ -34,6 +36,20 @@ def _within(
     return grid.positions[cells[keep]], distances[keep]
 
 
+def _growth(found: int, wanted: int) -> float:
+    """How much wider the next search circle is: at least twice, more when few were found.
+
+    The area grows with the square of the radius, so a circle holding ``found`` of the
+    ``wanted`` providers needs about sqrt(wanted / found) times the radius at the same density
+    (×1.5 for the unevenness of real places). A sparse type (one provider in ten) then takes
+    two circles instead of three or four; any circle with enough providers gives the same
+    answer, so this changes only the work.
+    """
+    if found == 0:
+        return 2.0
+    return max(2.0, 1.5 * math.sqrt(wanted / found))
+
+
 def nearby(index: LoadedIndex, request: NearbyRequest) -> NearbyResult:
     """Within ``radius_m`` (all of them, nearest first), or the nearest ``limit``."""
     if index.size == 0:
@@ -46,7 +62,7 @@ def nearby(index: LoadedIndex, request: NearbyRequest) -> NearbyResult:
             candidates, distances = _within(index, request, ring)
             if candidates.size >= request.limit or ring >= MAX_RING_M:
                 break
-            ring *= 2
+            ring *= _growth(candidates.size, request.limit)
     if 0 < request.limit < distances.size:
         # Only the candidates up to the limit-th smallest distance (ties included) can be in
         # the answer; sorting just those gives the same first ``limit`` as sorting them all.
