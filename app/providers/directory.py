@@ -26,7 +26,8 @@ from app.geo.hours import (
     render_schedule,
 )
 from app.models.provider import Location, LocationSource, Organization, ServiceAtLocation
-from app.providers.nearby import NearbyInputError, point_out
+from app.providers.hits import point_out
+from app.providers.nearby import NearbyInputError
 from app.providers.opening import STATUS_LABELS, opening_state
 
 LOCATION_UNKNOWN = "位置待核实"

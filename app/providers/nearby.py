@@ -1,9 +1,9 @@
-"""Nearby providers: validate the point, ask the search backend, shape each hit for people.
+"""Nearby providers: validate the point, ask the search backend, shape the answer for people.
 
 Knows nothing about HTTP. The point arrives in the caller's coordinate system and is
 converted to storage (WGS-84) before it reaches a backend; it is never stored or logged.
 "Open now" and the next opening are computed here, from one clock, so both backends give
-the same answer for the same query.
+the same answer for the same query. Each result is written by :mod:`app.providers.hits`.
 """
 
 from __future__ import annotations
@@ -11,29 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, NamedTuple
-
-import orjson
+from typing import Any
 
 from app.catalogue.snapshot import Snapshot
-from app.domain import PROVIDER_TYPES, VERIFICATION_LABELS, VerificationStatus
+from app.domain import PROVIDER_TYPES
 from app.errors import NotFound, QianfuError
 from app.geo.coords import (
     CoordType,
     InvalidCoordinate,
-    from_storage,
     in_guizhou,
     to_storage,
     validate_point,
 )
-from app.providers.opening import (
-    OpeningState,
-    opening_state_at,
-    opening_state_by_key,
-    schedule_key,
-    shanghai_minute,
-)
+from app.providers.hits import hit_json, hit_out, opening_state_of
+from app.providers.opening import OpeningState, shanghai_minute
 from app.search.base import Filters, NearbyHit, NearbyRequest, NearbyResult
 from app.search.service import SearchService
 
@@ -132,184 +123,6 @@ def build_request(snap: Snapshot, params: NearbyParams) -> NearbyRequest:
     return NearbyRequest(lat, lng, params.radius_m, limit, build_filters(snap, params))
 
 
-def _rounded(lat: float, lng: float, coordtype: CoordType) -> tuple[float, float]:
-    out_lat, out_lng = from_storage(lat, lng, coordtype)
-    return round(out_lat, 6), round(out_lng, 6)
-
-
-# A provider's point in GCJ-02/BD-09 never changes, and converting it (a dozen trigonometric
-# calls in Python) costs more than the rest of a nearby hit; the same providers come back for
-# every query around them. Keyed by the stored point, so the answer is the function's own.
-_converted = lru_cache(maxsize=32_768)(_rounded)
-
-
-def point_out(lat: float | None, lng: float | None, coordtype: CoordType) -> dict[str, Any] | None:
-    """A stored point in the caller's system (None stays None: "位置待核实")."""
-    if lat is None or lng is None:
-        return None
-    if coordtype is CoordType.WGS84 or not lat or not lng:  # (0.0 and -0.0 share a cache key)
-        out_lat, out_lng = _rounded(lat, lng, coordtype)
-    else:
-        out_lat, out_lng = _converted(lat, lng, coordtype)
-    return {"lat": out_lat, "lng": out_lng, "coordtype": coordtype.value}
-
-
-_LABELS_BY_CODE = {status.value: label for status, label in VERIFICATION_LABELS.items()}
-
-
-def verification_of(doc: dict[str, Any]) -> dict[str, Any]:
-    """The public verification block from a provider document."""
-    code = doc.get("verification") or "unverified"
-    label = _LABELS_BY_CODE.get(code)
-    if label is None:  # not a status we know: the enum says so (ValueError), as it always did
-        label = VERIFICATION_LABELS[VerificationStatus(code)]
-    return {
-        "status": code,
-        "label": label,
-        "checked_on": doc.get("verified_on"),
-        "note": None,
-    }
-
-
-def hit_out(
-    doc: dict[str, Any],
-    distance_m: float,
-    coordtype: CoordType,
-    minute: dt.datetime,
-    state: OpeningState | None = None,
-) -> dict[str, Any]:
-    """One nearby result: who, where, how far, whether open, and whether it is sample data.
-
-    ``minute`` is the page's clock from :func:`shanghai_minute`; ``state`` its opening state
-    when the caller already has it.
-    """
-    if state is None:
-        state = opening_state_at(doc.get("hours"), doc.get("status", "open"), minute)
-    return {
-        **_head(doc),
-        "location": point_out(doc.get("lat"), doc.get("lng"), coordtype),
-        "distance_m": round(distance_m),
-        **_middle(doc),
-        "open_now": state.open_now,
-        "opens_at": state.opens_at,
-        "closes_at": state.closes_at,
-        "hours_label": state.label,
-        **_tail(doc),
-    }
-
-
-# A result's fields in order, in three unchanging runs around the two that depend on the
-# query (where: location and distance; when: the opening state). Keep hit_out and hit_json
-# built from these same functions, so they cannot drift apart.
-def _head(doc: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": doc["id"],
-        "name": doc["name"],
-        "type": {"code": doc["type"], "name": doc["type_name"]},
-        "address": doc.get("address") or None,
-        "county": {"code": doc["county"], "name": doc["county_name"]},
-    }
-
-
-def _middle(doc: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "phone": doc.get("phone"),
-        "inclusive": doc.get("inclusive"),
-        "status": doc.get("status", "open"),
-    }
-
-
-def _tail(doc: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "services": doc.get("services", []),
-        "verification": verification_of(doc),
-        "sample": bool(doc.get("sample", False)),
-        "url": f"/providers/{doc['id']}",
-    }
-
-
-class _Card(NamedTuple):
-    """A document's unchanging parts of a nearby result: three JSON runs, and what its
-    opening state is computed from (a tuple of immutable values: the collector skips it)."""
-
-    head: bytes  # {"id": … "county": {…}
-    middle: bytes  # "phone": … "status": …
-    tail: bytes  # "services": … "url": …}
-    schedule: bytes | None  # opening.schedule_key of its hours
-    status: str
-
-
-def _card(doc: dict[str, Any]) -> _Card:
-    return _Card(
-        orjson.dumps(_head(doc))[:-1],
-        orjson.dumps(_middle(doc))[1:-1],
-        orjson.dumps(_tail(doc))[1:],
-        schedule_key(doc.get("hours")),
-        doc.get("status", "open"),
-    )
-
-
-def _card_of(doc: dict[str, Any], memo: dict[str, Any]) -> _Card:
-    card: _Card | None = memo.get(doc["id"])
-    if card is None:
-        card = memo[doc["id"]] = _card(doc)
-    return card
-
-
-@lru_cache(maxsize=32_768)
-def _location_json(lat: float, lng: float, coordtype: CoordType) -> bytes:
-    return b'"location":' + orjson.dumps(point_out(lat, lng, coordtype))
-
-
-def hit_json(
-    doc: dict[str, Any],
-    distance_m: float,
-    coordtype: CoordType,
-    state: OpeningState,
-    memo: dict[str, Any] | None,
-) -> orjson.Fragment:
-    """:func:`hit_out` already serialised, its unchanging runs kept in ``memo`` by id.
-
-    Why: a page touches 20 documents spread over a large index, and writing each as a
-    dictionary and then serialising it walks every small string of every document twice
-    (measured in-process at 50,000 providers: 0.26 ms of a 0.68 ms request). A document's
-    card is three contiguous byte strings, built once per worker.
-    """
-    head, middle, tail, _, _ = _card(doc) if memo is None else _card_of(doc, memo)
-    lat, lng = doc.get("lat"), doc.get("lng")
-    if lat is None or lng is None:
-        location = b'"location":null'
-    elif not lat or not lng:  # 0.0 and -0.0 would share a cache key (see point_out)
-        location = b'"location":' + orjson.dumps(point_out(lat, lng, coordtype))
-    else:
-        location = _location_json(lat, lng, coordtype)
-    when = orjson.dumps(
-        {
-            "open_now": state.open_now,
-            "opens_at": state.opens_at,
-            "closes_at": state.closes_at,
-            "hours_label": state.label,
-        }
-    )
-    return orjson.Fragment(
-        b"".join(
-            (
-                head,
-                b",",
-                location,
-                b',"distance_m":',
-                str(round(distance_m)).encode(),
-                b",",
-                middle,
-                b",",
-                when[1:-1],
-                b",",
-                tail,
-            )
-        )
-    )
-
-
 _Shown = tuple[NearbyHit, OpeningState]
 
 
@@ -318,12 +131,7 @@ def _shown(params: NearbyParams, result: NearbyResult, minute: dt.datetime) -> l
     shown: list[_Shown] = []
     memo = result.memo
     for hit in result.hits:
-        doc = hit.document
-        if memo is None:
-            state = opening_state_at(doc.get("hours"), doc.get("status", "open"), minute)
-        else:
-            card = _card_of(doc, memo)
-            state = opening_state_by_key(card.schedule, card.status, minute)
+        state = opening_state_of(hit.document, minute, memo)
         if params.open_now and state.open_now is not True:
             continue
         shown.append((hit, state))

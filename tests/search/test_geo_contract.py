@@ -25,7 +25,8 @@ from app.domain import VerificationStatus
 from app.geo.coords import CoordType, from_storage, haversine_m, to_storage
 from app.main import create_app
 from app.providers.documents import provider_documents
-from app.providers.nearby import NearbyParams, find_nearby, hit_json, hit_out
+from app.providers.hits import hit_json, hit_out
+from app.providers.nearby import NearbyParams, find_nearby
 from app.providers.opening import (
     opening_state,
     opening_state_at,
