@@ -17,6 +17,17 @@ from app.search.text import pinyin_tokens
 BATCH = 20_000
 
 
+def provider_summary(doc: Document) -> dict[str, Any]:
+    """Who and where, as every provider result begins (search hits and nearby results)."""
+    return {
+        "id": doc["id"],
+        "name": doc["name"],
+        "type": {"code": doc["type"], "name": doc["type_name"]},
+        "address": doc.get("address") or None,
+        "county": {"code": doc["county"], "name": doc["county_name"]},
+    }
+
+
 def _chain_codes(snap: Snapshot, code: str) -> list[str]:
     return [node.code for node in snap.chain(code)]
 

@@ -15,6 +15,7 @@ import orjson
 
 from app.domain import VERIFICATION_LABELS, VerificationStatus
 from app.geo.coords import CoordType, from_storage
+from app.providers.documents import provider_summary
 from app.providers.opening import (
     OpeningState,
     opening_state_at,
@@ -92,14 +93,7 @@ def hit_out(
 # A result's fields in order, in three unchanging runs around the two that depend on the
 # query (where: location and distance; when: the opening state). Keep hit_out and hit_json
 # built from these same functions, so they cannot drift apart.
-def _head(doc: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": doc["id"],
-        "name": doc["name"],
-        "type": {"code": doc["type"], "name": doc["type_name"]},
-        "address": doc.get("address") or None,
-        "county": {"code": doc["county"], "name": doc["county_name"]},
-    }
+_head = provider_summary
 
 
 def _middle(doc: dict[str, Any]) -> dict[str, Any]:

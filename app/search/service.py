@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from app.catalogue.snapshot import Snapshot
 from app.domain import PROVIDER_TYPES, TIER_LABELS, Tier
 from app.errors import InvalidCursor, NotFound, QianfuError
+from app.providers.documents import provider_summary
 from app.search.base import (
     FACETS,
     MAX_TOTAL_HITS,
@@ -279,15 +280,7 @@ def _item(index: IndexName, doc: dict[str, Any], marks: dict[str, str]) -> dict[
             "highlight": marks,
             "sample": doc.get("sample", False),
         }
-    return {
-        "id": doc["id"],
-        "name": doc["name"],
-        "type": {"code": doc["type"], "name": doc["type_name"]},
-        "address": doc.get("address") or None,
-        "county": {"code": doc["county"], "name": doc["county_name"]},
-        "highlight": marks,
-        "sample": doc.get("sample", False),
-    }
+    return {**provider_summary(doc), "highlight": marks, "sample": doc.get("sample", False)}
 
 
 def _facets(
