@@ -1,7 +1,9 @@
 """Invariants of the three-valued engine, checked with hypothesis over the shipped rules.
 
-* monotonicity: answering more never turns a decided result back into "unknown" (a yes/no
-  gate answered later may change a decided result, never undecide it);
+* monotonicity: answering more never turns a decided result back into "unknown". A yes/no
+  gate that contradicts a detailed answer already given (军人 "no" after 现役军人) overrules it
+  by design — that changes an answer rather than adding one, and may undecide a result; it is
+  pinned by its own test below;
 * completeness: answering every listed missing fact decides a result, unless a local standard
   (parameter) is missing;
 * determinism: the same answers, region and date always give the same response.
@@ -34,15 +36,36 @@ def statuses(ev: Evaluation) -> dict[tuple[str, int | None], str]:
     return {(r.service.code, o.member): o.status for r in ev.results for o in r.outcomes}
 
 
+def _consistent(known: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
+    """``more`` without the yes/no gate answers that would overrule a detailed answer in
+    ``known``: those change an answer rather than add one (see the gate test below)."""
+    ruleset, _ = shipped()
+    kept = dict(more)
+    for fact in ruleset.facts.values():
+        if fact.gate is None or fact.gate in known:
+            continue
+        detail = known.get(fact.id)
+        if (
+            detail is not None
+            and kept.get(fact.gate) is fact.gate_equals
+            and detail != fact.implied
+        ):
+            del kept[fact.gate]
+    return kept
+
+
 @settings(max_examples=100, deadline=None)
 @given(base=households(), extra=households())
 def test_more_answers_never_undecide(base: Household_, extra: Household_) -> None:
     region, hfacts, members = base
     _, more_h, more_m = extra
     before = statuses(run(region, hfacts, members))
-    filled_h = {**more_h, **{k: v for k, v in hfacts.items() if v is not None}}
+    filled_h = {**_consistent(hfacts, more_h), **{k: v for k, v in hfacts.items() if v is not None}}
     filled_m = [
-        {**(more_m[i] if i < len(more_m) else {}), **{k: v for k, v in m.items() if v is not None}}
+        {
+            **_consistent(m, more_m[i] if i < len(more_m) else {}),
+            **{k: v for k, v in m.items() if v is not None},
+        }
         for i, m in enumerate(members)
     ]
     after = statuses(run(region, filled_h, filled_m))
@@ -105,3 +128,21 @@ def test_as_of_selects_dated_rules() -> None:
 
     assert status(dt.date(2024, 9, 30)) == "not_eligible"
     assert status(dt.date(2024, 10, 1)) == "needs_verification"
+
+
+def test_a_gate_answered_later_overrules_a_contradicting_detailed_answer() -> None:
+    """Found by the monotonicity property: 现役军人 answered in detail, then 军人… "no" at the
+    gate. The gate wins (a resident who goes back and unticks it meant it), so the detailed
+    answer is read as 以上都不是 and legal aid, decided through the military branch, is open
+    again until the household's means are known."""
+    member = {
+        "person.military_status": "active",
+        "person.legal_matter": "state_compensation",
+        "person.has_legal_representative": False,
+    }
+    before = statuses(run("520102", {}, [{}, member, {}]))
+    after = statuses(run("520102", {}, [{}, {**member, "person.military_related": False}, {}]))
+    assert before["legal-aid", 1] != "unknown"
+    assert after["legal-aid", 1] == "unknown"
+    as_none = statuses(run("520102", {}, [{}, {**member, "person.military_status": "none"}, {}]))
+    assert after["legal-aid", 1] == as_none["legal-aid", 1]
