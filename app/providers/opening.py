@@ -67,9 +67,8 @@ def opening_state_at(hours: object, status: str, minute: dt.datetime) -> Opening
 
     A page of results shares one clock, so the conversion is done once per page, not per hit.
     """
-    if status != "open":
-        return _NOT_OPEN.get(status) or OpeningState(False, None, None, status)
-    return opening_state_by_key(schedule_key(hours), status, minute)
+    key = schedule_key(hours) if status == "open" else None  # (closed: no key to work out)
+    return opening_state_by_key(key, status, minute)
 
 
 def schedule_key(hours: object) -> bytes | None:
