@@ -310,13 +310,13 @@ class MeiliBackend:
             "cropMarker": "…",
             "matchingStrategy": "frequency",
         }
-        path = f"/indexes/{self.uid(index)}/search"
-        payload = await self._request("POST", *search_call(self.uid(index), index, body))
+        uid = self.uid(index)
+        payload = await self._request("POST", *search_call(uid, index, body))
         if payload is not None and payload.get("estimatedTotalHits") == 0:
             findable = await self._findable_words(index, body)
             if findable:
                 retry = {**body, "q": findable, "matchingStrategy": "last"}
-                payload = await self._request("POST", path, retry)
+                payload = await self._request("POST", f"/indexes/{uid}/search", retry)
         if payload is None:
             return SearchResult([], 0, {f: {} for f in FACETS[index]}, self.name)
         try:
