@@ -40,6 +40,13 @@ _HAN_AGE = (
     f"|[{_HAN_DIGIT}]?十[{_HAN_DIGIT}]?|百|[{_HAN_DIGIT}]"
 )
 _AGE = re.compile(rf"(\d{{1,3}}|{_HAN_AGE})\s*(?:多|来)?\s*(?:周岁|岁)")
+# An age said without 岁: 我爸七十五了, 我妈八十多了. Only numbers of two places or more and only
+# before 了, so 一了百了 or 报销八十 do not read as ages.
+_HAN_TENS = (
+    f"[{_HAN_DIGIT}]百(?:零[{_HAN_DIGIT}]|[{_HAN_DIGIT}]?十[{_HAN_DIGIT}]?)?"
+    f"|[{_HAN_DIGIT}]?十[{_HAN_DIGIT}]?"
+)
+_AGE_SAID = re.compile(rf"(?<![\d{_HAN_DIGIT}十百千万零])(\d{{2,3}}|{_HAN_TENS})(?:多|来)?(?=了)")
 _NUMBER = re.compile(r"^\d+$")
 
 
@@ -192,6 +199,9 @@ class Term:
     # The typed word found nowhere in the catalogue, so its official synonyms stand in for it
     # (拖欠工资 → 劳动报酬 or 劳动关系): every word of the term is an alternative of equal rank.
     replaced: bool = False
+    # Who the question is about rather than what is wanted (an age: 我爸七十五了): it ranks
+    # the documents the other words choose and chooses only when nothing else was asked.
+    context: bool = False
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -225,13 +235,16 @@ class QueryPlan:
         nearly everywhere (市 is in two thirds of the provider documents), so letting them
         choose documents only adds noise and work. A query made of nothing else keeps them.
         """
-        if not any(len(t.text) > 1 for t in self.terms):
-            return self.terms
-        return tuple(t for t in self.terms if len(t.text) > 1 or t.latin)
+        needs = tuple(t for t in self.terms if not t.context)
+        terms = needs if any(len(t.text) > 1 or t.latin for t in needs) else self.terms
+        if not any(len(t.text) > 1 for t in terms):
+            return terms
+        return tuple(t for t in terms if len(t.text) > 1 or t.latin)
 
     @cached_property
     def minor_terms(self) -> tuple[Term, ...]:
-        """The lone characters left out of :attr:`main_terms` (they still rank: 报 in 报不了)."""
+        """The terms left out of :attr:`main_terms`, lone characters and context (they still
+        rank: 报 in 报不了)."""
         main = self.main_terms
         return () if len(main) == len(self.terms) else tuple(t for t in self.terms if t not in main)
 
@@ -245,19 +258,20 @@ class QueryPlan:
 
 def _age_terms(text: str) -> list[Term]:
     terms = []
-    for match in _AGE.finditer(text):
+    said = _AGE_SAID.finditer(_AGE.sub(" ", text))
+    for match in (*_AGE.finditer(text), *said):
         number = match.group(1)
         if not number.isdigit():
             number = str(cn2an.cn2an("一百" if number == "百" else number, "smart"))
         age = int(number)
         if age >= 80:  # 高龄 (津贴) starts at eighty
-            terms.append(Term(match.group(0), ("老年人", "高龄"), spelled=()))
+            terms.append(Term(match.group(0), ("老年人", "高龄"), spelled=(), context=True))
         elif age >= 60:
-            terms.append(Term(match.group(0), ("老年人",), spelled=()))
+            terms.append(Term(match.group(0), ("老年人",), spelled=(), context=True))
         elif age <= 3:
-            terms.append(Term(match.group(0), ("婴幼儿", "托育", "儿童"), spelled=()))
+            terms.append(Term(match.group(0), ("婴幼儿", "托育", "儿童"), spelled=(), context=True))
         elif age < 18:
-            terms.append(Term(match.group(0), ("儿童", "学生"), spelled=()))
+            terms.append(Term(match.group(0), ("儿童", "学生"), spelled=(), context=True))
     return terms
 
 
@@ -269,7 +283,7 @@ def plan_query(normalized: str, synonyms: Synonyms) -> QueryPlan:
         term = Term(joined, (), spelled=(joined,), latin=True, prefix=True)
         return QueryPlan(normalized, (term,))
     terms: list[Term] = _age_terms(normalized)
-    text = _AGE.sub(" ", normalized)
+    text = _AGE_SAID.sub(" ", _AGE.sub(" ", normalized))
     for chunk in _SPLIT.split(text):
         terms.extend(_chunk_terms(chunk, synonyms))
     deduped = list({t.text: t for t in terms}.values())

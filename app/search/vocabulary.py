@@ -9,7 +9,7 @@ matches nothing into its pinyin (底保 → dibao, a typo of 低保), identicall
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from rapidfuzz import process
@@ -107,9 +107,7 @@ def prune(plan: QueryPlan, vocabulary: Vocabulary) -> QueryPlan:
         if words:
             kept.add(words)
             replaced = term.replaced or words[0] != term.text
-            terms.append(
-                Term(words[0], words[1:], term.spelled, prefix=term.prefix, replaced=replaced)
-            )
+            terms.append(replace(term, text=words[0], alternatives=words[1:], replaced=replaced))
         elif term.pinyin and (
             sound := vocabulary.closest_pinyin(term.pinyin[0], fuzzy=len(term.text) >= 3)
         ):

@@ -102,6 +102,30 @@ def test_ages_in_han_numerals_and_rounded(
     assert age.alternatives == alternatives
 
 
+@pytest.mark.parametrize(
+    ("raw", "age_text", "alternatives"),
+    [
+        ("我爸七十五了每个月能领多少钱", "七十五", ("老年人",)),
+        ("我妈八十多了", "八十多", ("老年人", "高龄")),
+        ("我奶奶92了", "92", ("老年人", "高龄")),
+        ("孩子十二了", "十二", ("儿童", "学生")),
+    ],
+)
+def test_an_age_said_without_sui(raw: str, age_text: str, alternatives: tuple[str, ...]) -> None:
+    age = next(t for t in plan_query(raw, SYNONYMS).terms if t.text == age_text)
+    assert age.alternatives == alternatives
+
+
+@pytest.mark.parametrize(
+    "raw", ["一了百了", "报销了八十", "等了三了", "花了五万多了", "花了一千二了"]
+)
+def test_numbers_that_are_not_ages_add_no_age_terms(raw: str) -> None:
+    assert all(
+        "老年人" not in t.alternatives and "儿童" not in t.alternatives
+        for t in plan_query(raw, SYNONYMS).terms
+    )
+
+
 def test_adult_ages_add_no_terms() -> None:
     assert all("岁" not in t.text for t in plan_query("二十岁找工作", SYNONYMS).terms)
 
@@ -143,6 +167,32 @@ def test_lone_characters_beside_words_are_minor_terms() -> None:
     alone = plan_query(check_query("钱"), SYNONYMS)
     assert [t.text for t in alone.main_terms] == ["钱"]
     assert alone.minor_terms == ()
+
+
+def test_an_age_ranks_what_the_other_words_choose() -> None:
+    plan = plan_query(check_query("六十了 养老保险"), SYNONYMS)
+    assert [t.text for t in plan.main_terms] == ["养老保险"]
+    assert [t.text for t in plan.minor_terms] == ["六十"]
+    assert query_string(plan) == "养老保险"
+
+
+def test_an_age_alone_chooses() -> None:
+    plan = plan_query(check_query("七十五了"), SYNONYMS)
+    assert [t.text for t in plan.main_terms] == ["七十五"]
+    assert plan.minor_terms == ()
+    beside_a_character = plan_query(check_query("八十了 钱"), SYNONYMS)
+    assert [t.text for t in beside_a_character.main_terms] == ["八十"]
+    assert [t.text for t in beside_a_character.minor_terms] == ["钱"]
+
+
+def test_pruning_keeps_an_age_as_context() -> None:
+    plan = prune(
+        plan_query(check_query("六十了 养老保险"), SYNONYMS), _vocabulary("老年人", "养老保险")
+    )
+    age = next(t for t in plan.terms if t.text == "老年人")
+    assert age.context
+    assert age.replaced
+    assert [t.text for t in plan.main_terms] == ["养老保险"]
 
 
 def _vocabulary(*names: str) -> Vocabulary:
