@@ -217,10 +217,11 @@ def _verification_columns(v: Verification) -> dict[str, Any]:
 
 def _service_row(service: ServiceFile, area_ordinal: dict[str, int]) -> dict[str, Any]:
     tier_rank = list(Tier).index(service.tier)
-    first_item = min((_item_rank(r.item_no) for r in service.standard_refs), default=999)
+    # A service attested as a national-standard item lists before one whose item is not.
+    first_item = min((_item_rank(r.item_no) for r in service.standard_refs), default=1000)
     sort_key = (
         f"{tier_rank}{area_ordinal[service.area]:02d}{service.category or '99'}"
-        f"{first_item:03d}{service.code}"
+        f"{first_item:04d}{service.code}"
     )
     return {
         "code": service.code,

@@ -145,3 +145,22 @@ def test_running_app_sees_reseeded_data(empty_db: tuple[Settings, Engine], tmp_p
         path.write_text(text.replace(f"summary: {before}", "summary: 新的说明。"), encoding="utf-8")
         seed_database(engine, changed)
         assert client.get(url).json()["summary"] == "新的说明。"
+
+
+def test_attested_standard_items_list_before_unattested_ones(
+    empty_db: tuple[Settings, Engine],
+) -> None:
+    """In one category, a service citing a national-standard item sorts before one that
+    cites none (老年人福利补贴 before 老年人健康管理, whose item is not attested)."""
+    _, engine = empty_db
+    migrate.upgrade(engine)
+    seed_database(engine, SEED_DIR)
+    with Session(engine) as session:
+        ordered = session.exec(
+            select(m.Service).where(m.Service.category_code == "13").order_by(m.Service.sort_key)
+        ).all()
+        cited = {ref.service_code for ref in session.exec(select(m.ServiceStandardRef)).all()}
+    codes = [s.code for s in ordered]
+    assert codes.index("elderly-welfare-subsidy") < codes.index("elderly-health-management")
+    flags = [code in cited for code in codes]
+    assert flags == sorted(flags, reverse=True)
