@@ -178,6 +178,13 @@ def test_a_lone_character_beside_a_word_chooses_no_results(
     assert with_character == _codes(search_client, q=alone, type=type)
 
 
+@pytest.mark.parametrize("q", ["生育津贴发", "生育津贴 发"])
+def test_a_lone_character_does_not_outrank_the_word(search_client: TestClient, q: str) -> None:
+    """发 (in 发放, 发生 …) is beside 生育津贴, an alias of 生育保险: the alias decides the top."""
+    items = search_client.get(SEARCH, params={"q": q}).json()["items"]
+    assert items[0]["code"] == "maternity-insurance"
+
+
 @pytest.mark.parametrize(
     ("q", "wanted"),
     [

@@ -174,9 +174,9 @@ def run_query(index: LoadedIndex, request: SearchRequest) -> SearchResult:
         hits=[], total=0, facets={f: {} for f in FACETS[index.name]}, backend="embedded"
     )
     main_pairs = [_term_matches(index, term) for term in plan.main_terms]
-    minor_pairs = [_term_matches(index, term) for term in plan.minor_terms]
+    minor = [(term, _term_matches(index, term)) for term in plan.minor_terms]
     if not any(main_pairs):
-        main_pairs, minor_pairs = main_pairs + minor_pairs, []
+        main_pairs, minor = main_pairs + [pairs for _, pairs in minor], []
     if index.size == 0 or not any(main_pairs):
         return empty
     everything = np.zeros(index.size, dtype=np.float32)
@@ -187,9 +187,11 @@ def run_query(index: LoadedIndex, request: SearchRequest) -> SearchResult:
         everything[pos] += EXACT_NAME_BONUS
     # (nonzero on a boolean mask: about 8× faster than on the float scores themselves)
     candidates = np.nonzero(everything > 0)[0].astype(np.int32)
-    # Lone characters (plan.minor_terms) rank the candidates but choose none themselves.
-    for pairs in minor_pairs:
-        _add_term(index, pairs, everything, matched)
+    # Lone characters and context (plan.minor_terms) rank the candidates but choose none
+    # themselves. A lone character adds its score but does not count as a matched term: with
+    # the per-term bonus, 发 of 生育津贴发 put every service mentioning 发放 above 生育保险.
+    for term, pairs in minor:
+        _add_term(index, pairs, everything, matched if term.context else None)
     total_score = everything[candidates]
     matched = matched[candidates]
     if request.filters.any_of:
@@ -228,7 +230,7 @@ def _add_term(
     index: LoadedIndex,
     pairs: list[tuple[IntArray, float]],
     everything: npt.NDArray[np.float32],
-    matched: npt.NDArray[np.int8],
+    matched: npt.NDArray[np.int8] | None,
 ) -> None:
     """Add one term's best field weight, scaled by its rarity, to every document it matches."""
     if not pairs:
@@ -242,7 +244,8 @@ def _add_term(
     # Rarer terms say more about what is wanted (a per-term scalar, not bm25 per match).
     scores *= np.float32(1.0 + math.log(index.size / hits))
     everything += scores
-    matched += hit
+    if matched is not None:
+        matched += hit
 
 
 def _hit(index: LoadedIndex, pos: int, words: list[str], finder: re.Pattern[str] | None) -> Hit:
