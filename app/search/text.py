@@ -234,6 +234,8 @@ class QueryPlan:
         (被人打了没钱请律师 → … 打 … 钱 …). They say little about what is wanted yet occur
         nearly everywhere (市 is in two thirds of the provider documents), so letting them
         choose documents only adds noise and work. A query made of nothing else keeps them.
+        Context terms (an age) are left out the same way when the question asks for something
+        else: 我快六十了养老保险还差几年 is a pension question.
         """
         needs = tuple(t for t in self.terms if not t.context)
         terms = needs if any(len(t.text) > 1 or t.latin for t in needs) else self.terms
@@ -256,23 +258,30 @@ class QueryPlan:
         return sorted(words, key=len, reverse=True)
 
 
-def _age_terms(text: str) -> list[Term]:
+def _age_terms(text: str) -> tuple[list[Term], str]:
+    """Context terms for the ages in ``text``, and ``text`` with the ages taken out."""
+    without_sui = _AGE.sub(" ", text)
     terms = []
-    said = _AGE_SAID.finditer(_AGE.sub(" ", text))
-    for match in (*_AGE.finditer(text), *said):
+    for match in (*_AGE.finditer(text), *_AGE_SAID.finditer(without_sui)):
         number = match.group(1)
         if not number.isdigit():
             number = str(cn2an.cn2an("一百" if number == "百" else number, "smart"))
-        age = int(number)
-        if age >= 80:  # 高龄 (津贴) starts at eighty
-            terms.append(Term(match.group(0), ("老年人", "高龄"), spelled=(), context=True))
-        elif age >= 60:
-            terms.append(Term(match.group(0), ("老年人",), spelled=(), context=True))
-        elif age <= 3:
-            terms.append(Term(match.group(0), ("婴幼儿", "托育", "儿童"), spelled=(), context=True))
-        elif age < 18:
-            terms.append(Term(match.group(0), ("儿童", "学生"), spelled=(), context=True))
-    return terms
+        if alternatives := _age_band(int(number)):
+            terms.append(Term(match.group(0), alternatives, spelled=(), context=True))
+    return terms, _AGE_SAID.sub(" ", without_sui)
+
+
+def _age_band(age: int) -> tuple[str, ...]:
+    """The official words for the people of an age; none for adults under sixty."""
+    if age >= 80:  # 高龄 (津贴) starts at eighty
+        return ("老年人", "高龄")
+    if age >= 60:
+        return ("老年人",)
+    if age <= 3:
+        return ("婴幼儿", "托育", "儿童")
+    if age < 18:
+        return ("儿童", "学生")
+    return ()
 
 
 def plan_query(normalized: str, synonyms: Synonyms) -> QueryPlan:
@@ -282,8 +291,7 @@ def plan_query(normalized: str, synonyms: Synonyms) -> QueryPlan:
         joined = "".join(parts)
         term = Term(joined, (), spelled=(joined,), latin=True, prefix=True)
         return QueryPlan(normalized, (term,))
-    terms: list[Term] = _age_terms(normalized)
-    text = _AGE_SAID.sub(" ", _AGE.sub(" ", normalized))
+    terms, text = _age_terms(normalized)
     for chunk in _SPLIT.split(text):
         terms.extend(_chunk_terms(chunk, synonyms))
     deduped = list({t.text: t for t in terms}.values())
