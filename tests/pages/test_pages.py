@@ -97,6 +97,28 @@ def test_service_page_is_a_guide_with_sources_and_unknown_badges(client: TestCli
         assert soup.find(id=ref["href"].removeprefix("#")) is not None, "every footnote resolves"
 
 
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        # basic, but no source names its national-standard item: unknown, not "not an item"
+        ("legal-aid", "对应的国家标准条目暂无可靠来源"),
+        ("elderly-health-management", "对应的国家标准条目暂无可靠来源"),
+        # an inclusive (non-basic) service is by definition not a basic-standard item
+        ("inclusive-childcare", "不是国家基本公共服务标准条目"),
+        ("preferential-treatment-and-pensions", "2021年版"),
+    ],
+)
+def test_service_page_states_its_standard_item_honestly(
+    client: TestClient, code: str, says: str
+) -> None:
+    soup = _soup(client, f"/services/{code}")
+    item = next(dt for dt in soup.find_all("dt") if dt.get_text(strip=True) == "国家标准条目")
+    text = item.find_next_sibling("dd").get_text(" ", strip=True)
+    assert says in text
+    if code in ("legal-aid", "elderly-health-management"):
+        assert "不是国家基本公共服务标准条目" not in text
+
+
 def test_area_page_flags_categories_without_services(client: TestClient) -> None:
     soup = _soup(client, "/areas/employment")
     assert soup.find("h1").get_text(strip=True) == "劳有所得"
