@@ -35,17 +35,14 @@ _SPLIT = re.compile(r"[\s,.;:!?()\[\]{}<>\"'`~@#$%^&*_+=|\\/，。；：！？�
 # keeps the band). Han numerals must be well formed (十, 七十五, 一百零二, 三), so "三四岁"
 # reads as 四岁 rather than 34.
 _HAN_DIGIT = "一二两三四五六七八九"
-_HAN_AGE = (
-    f"[{_HAN_DIGIT}]百(?:零[{_HAN_DIGIT}]|[{_HAN_DIGIT}]?十[{_HAN_DIGIT}]?)?"
-    f"|[{_HAN_DIGIT}]?十[{_HAN_DIGIT}]?|百|[{_HAN_DIGIT}]"
-)
-_AGE = re.compile(rf"(\d{{1,3}}|{_HAN_AGE})\s*(?:多|来)?\s*(?:周岁|岁)")
-# An age said without 岁: 我爸七十五了, 我妈八十多了. Only numbers of two places or more and only
-# before 了, so 一了百了 or 报销八十 do not read as ages.
+# Han numbers of two places or more (十, 七十五, 一百零二)
 _HAN_TENS = (
     f"[{_HAN_DIGIT}]百(?:零[{_HAN_DIGIT}]|[{_HAN_DIGIT}]?十[{_HAN_DIGIT}]?)?"
     f"|[{_HAN_DIGIT}]?十[{_HAN_DIGIT}]?"
 )
+_AGE = re.compile(rf"(\d{{1,3}}|{_HAN_TENS}|百|[{_HAN_DIGIT}])\s*(?:多|来)?\s*(?:周岁|岁)")
+# An age said without 岁: 我爸七十五了, 我妈八十多了. Only numbers of two places or more and only
+# before 了, so 一了百了 or 报销八十 do not read as ages.
 _AGE_SAID = re.compile(rf"(?<![\d{_HAN_DIGIT}十百千万零])(\d{{2,3}}|{_HAN_TENS})(?:多|来)?(?=了)")
 _NUMBER = re.compile(r"^\d+$")
 
