@@ -124,14 +124,16 @@ class _Card(NamedTuple):
     status: str
 
 
-def _card(doc: dict[str, Any]) -> _Card:
-    return _Card(
+def _runs(doc: dict[str, Any]) -> tuple[bytes, bytes, bytes]:
+    return (
         orjson.dumps(_head(doc))[:-1],
         orjson.dumps(_middle(doc))[1:-1],
         orjson.dumps(_tail(doc))[1:],
-        schedule_key(doc.get("hours")),
-        doc.get("status", "open"),
     )
+
+
+def _card(doc: dict[str, Any]) -> _Card:
+    return _Card(*_runs(doc), schedule_key(doc.get("hours")), doc.get("status", "open"))
 
 
 def _card_of(doc: dict[str, Any], memo: dict[str, Any]) -> _Card:
@@ -170,7 +172,8 @@ def hit_json(
     (measured in-process at 50,000 providers: 0.26 ms of a 0.68 ms request). A document's
     card is three contiguous byte strings, built once per worker.
     """
-    head, middle, tail, _, _ = _card(doc) if memo is None else _card_of(doc, memo)
+    # (without a memo — Meilisearch — the opening state was worked out by the caller: no card)
+    head, middle, tail = _runs(doc) if memo is None else _card_of(doc, memo)[:3]
     lat, lng = doc.get("lat"), doc.get("lng")
     if lat is None or lng is None:
         location = b'"location":null'
