@@ -19,6 +19,7 @@ from app import migrate as migrations
 from app.bootstrap import prepare_database, prepare_search
 from app.db import make_engine
 from app.eligibility.loader import check_ruleset
+from app.http_protocol import BufferedHttpToolsProtocol
 from app.providers.hsds import stream_hsds
 from app.providers.importing import (
     ImportEncoding,
@@ -86,6 +87,7 @@ def serve(
         workers=workers,
         server_header=False,
         log_level=settings.log_level,
+        http=BufferedHttpToolsProtocol,
     )
 
 

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import app
 from app.cli import app as cli
+from app.http_protocol import BufferedHttpToolsProtocol
 from app.settings import get_settings
 from tests.conftest import SEED_DIR
 
@@ -49,3 +50,17 @@ def test_seed_refuses_a_broken_seed(cli_env: Path) -> None:
     result = runner.invoke(cli, ["seed", "--seed-dir", str(broken)])
     assert result.exit_code == 1
     assert "YAML 语法错误" in result.output
+
+
+def test_serve_runs_uvicorn_with_the_buffered_protocol(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, object] = {}
+    monkeypatch.setattr("app.cli.prepare_database", lambda *args: None)
+    monkeypatch.setattr("app.cli.prepare_search", lambda *args: None)
+    monkeypatch.setattr("app.cli.uvicorn.run", lambda *args, **kwargs: seen.update(kwargs))
+    result = runner.invoke(cli, ["serve", "--port", "8123", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert seen["http"] is BufferedHttpToolsProtocol
+    assert seen["workers"] == 2
+    assert seen["factory"] is True
