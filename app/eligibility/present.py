@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.eligibility import explain
 from app.eligibility.engine import ServiceOutcome
-from app.eligibility.values import UNKNOWN
+from app.eligibility.values import MAX_MEMBERS, UNKNOWN
 
 if TYPE_CHECKING:
     from app.eligibility.compile import CompiledService, CompiledVersion
@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 
 STATUSES = ("eligible", "needs_verification", "unknown", "not_eligible")
 OUTCOMES = {1: "pass", 0: "fail", 2: "unknown", 3: "pending"}
-_RULES: dict[tuple[str, str | None], dict[str, Any]] = {}
+# service code → (the compiled service, its rule blocks by id of the deciding version); the
+# service itself is kept so a reloaded ruleset never meets the ids of its predecessor.
+_RULES: dict[str, tuple[CompiledService, dict[int | None, dict[str, Any]]]] = {}
 
 
 def evaluation_json(ev: Evaluation, *, member_details: bool = False) -> dict[str, Any]:
@@ -133,11 +135,18 @@ def service_json(
     """One service's block."""
     service = result.service
     status = result.status
-    parts: list[tuple[ServiceOutcome, _Parts | None]] = [
-        (o, _Parts(ev, o) if member_details or o.status == status else None)
-        for o in result.outcomes
-    ]
-    deciding = [p for o, p in parts if p is not None and o.status == status]
+    parts: list[tuple[ServiceOutcome, _Parts | None]] = []
+    deciding: list[_Parts] = []
+    version = None
+    for o in result.outcomes:
+        part: _Parts | None
+        if o.status == status:
+            part = _Parts(ev, o)
+            deciding.append(part)
+            version = version or o.version
+        else:
+            part = _Parts(ev, o) if member_details else None
+        parts.append((o, part))
     if len(deciding) == 1:
         only = deciding[0]
         missing, pending = only.missing, only.pending
@@ -152,8 +161,8 @@ def service_json(
             for key, prov in p.params.items():
                 params.setdefault(key, prov)
     pending_only = status == "unknown" and not missing and bool(pending)
-    version = next((o.version for o in result.deciding if o.version), None)
-    label, line = _labels(service, status, pending_only, len({m["fact"] for m in missing}))
+    open_count = len({m["fact"] for m in missing}) if missing else 0
+    label, line = _labels(service, status, pending_only, open_count)
     out = dict(_static(service))
     out["status"] = status
     out["status_label"] = label
@@ -167,11 +176,11 @@ def service_json(
     out["caveats"] = out["caveats"] if status in _EXPLAINED else []
     out["parameters"] = [param_json(ev.regions, p) for p in params.values()]
     out["rule"] = rule_json(service, version)
-    out["members"] = [
-        _member_json(service, o, part, o.status != status)
-        for o, part in parts
-        if o.member is not None
-    ]
+    if service.person:
+        rows = _member_rows(service)
+        out["members"] = [_member_json(rows, o, part, o.status != status) for o, part in parts]
+    else:
+        out["members"] = []
     return out
 
 
@@ -238,38 +247,61 @@ def _labels(
 
 
 def rule_json(service: CompiledService, version: CompiledVersion | None) -> dict[str, Any]:
-    """Which rule file and version decided the result (built once per version)."""
-    key = (service.code, version.version.label if version else None)
-    found = _RULES.get(key)
-    if found is not None:
-        return found
-    v = version.version if version else None
-    found = {
-        "file": service.path,
-        "digest": service.digest,
-        "version": v.label if v else None,
-        "sources": list(v.sources if v else service.file.sources),
-    }
-    _RULES[key] = found
+    """Which rule file and version decided the result (built once per service and version)."""
+    table = _RULES.get(service.code)
+    if table is None or table[0] is not service:  # first use, or the ruleset was reloaded
+        table = _RULES[service.code] = (service, {})
+    key = id(version) if version is not None else None
+    found = table[1].get(key)
+    if found is None:
+        v = version.version if version else None
+        found = table[1][key] = {
+            "file": service.path,
+            "digest": service.digest,
+            "version": v.label if v else None,
+            "sources": list(v.sources if v else service.file.sources),
+        }
     return found
 
 
+_MemberRows = dict[tuple[int | None, str, bool], dict[str, Any]]
+# service code → (the compiled service, its member rows): every (member, status, 标准待核实)
+# row a person-level service can show, built together on first use (shared: never changed).
+_MEMBER_ROWS: dict[str, tuple[CompiledService, _MemberRows]] = {}
+
+
+def _member_rows(service: CompiledService) -> _MemberRows:
+    found = _MEMBER_ROWS.get(service.code)
+    if found is None or found[0] is not service:
+        rows: _MemberRows = {
+            (member, status, pending): {
+                "member": member,
+                "status": status,
+                "status_label": _labels(service, status, pending, 0)[0],
+            }
+            for member in range(MAX_MEMBERS)
+            for status in (*STATUSES, "not_applicable")
+            for pending in (False, True)
+        }
+        found = _MEMBER_ROWS[service.code] = (service, rows)
+    return found[1]
+
+
 def _member_json(
-    service: CompiledService, o: ServiceOutcome, part: _Parts | None, differs: bool
+    rows: _MemberRows, o: ServiceOutcome, part: _Parts | None, differs: bool
 ) -> dict[str, Any]:
-    # (the parts already hold the missing answers: the tree walk is not done twice)
-    missing = part.missing if part is not None else o.res.missing
-    pending_only = o.status == "unknown" and not missing
-    out: dict[str, Any] = {
-        "member": o.member,
-        "status": o.status,
-        "status_label": _labels(service, o.status, pending_only, 0)[0],
-    }
-    if differs and part is not None:
-        out["reasons"] = part.reasons
-        out["hints"] = part.hints
-        out["missing_facts"] = part.missing
-        out["missing_parameters"] = part.pending
+    pending_only = False
+    if o.status == "unknown":
+        # (the parts already hold the missing answers: the tree walk is not done twice)
+        pending_only = not (part.missing if part is not None else o.res.missing)
+    row = rows[(o.member, o.status, pending_only)]
+    if not (differs and part is not None):
+        return row
+    out = dict(row)
+    out["reasons"] = part.reasons
+    out["hints"] = part.hints
+    out["missing_facts"] = part.missing
+    out["missing_parameters"] = part.pending
     return out
 
 
