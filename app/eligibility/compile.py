@@ -6,6 +6,7 @@ produce and the helpers they share (the region a rule resolves by, parameter res
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -108,6 +109,11 @@ class CompiledService:
     verify: bool = field(init=False)
     true_status: str = field(init=False)
     regional: bool = field(init=False)
+    # A national-only service's version in force depends on the date alone: the last date
+    # asked and its answer (most requests ask about today).
+    _national_pick: tuple[dt.date, CompiledVersion | None] | None = field(
+        init=False, default=None, repr=False
+    )
 
     def __post_init__(self) -> None:
         # person: evaluated per member (else once per household); verify: a TRUE result
@@ -155,6 +161,12 @@ class CompiledService:
         return tuple(out)
 
     def _pick(self, ctx: k.Ctx, m: int) -> CompiledVersion | k.Res | None:
+        if not self.regional:
+            memo = self._national_pick
+            if memo is None or memo[0] != ctx.as_of:
+                in_force = [v for v in self.versions if v.version.in_force(ctx.as_of)]
+                memo = self._national_pick = (ctx.as_of, in_force[0] if in_force else None)
+            return memo[1]
         in_force = [v for v in self.versions if v.version.in_force(ctx.as_of)]
         if not in_force:
             return None
