@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 
 import app as package
 from app.access_log import install_access_log_redaction
@@ -64,6 +65,9 @@ TAGS = [
 ]
 
 
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
@@ -98,6 +102,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        # FastAPI's own OpenTelemetry spans would carry a nearby query's coordinates and
+        # a resident's address (url.query, client.address) to any exporter set up in the
+        # process; nothing here redacts them, so they stay off (and cost nothing per request).
+        telemetry=NO_TELEMETRY,
     )
     application.state.settings = settings
     application.state.clock = china_now
