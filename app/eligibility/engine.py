@@ -34,6 +34,7 @@ class Res:
     Results are built lazily: a node keeps references to the children that decided it
     (``kids``) and to those whose missing facts still matter (``useful``); the decisive
     leaves, missing facts and missing parameters are collected only when a result is shown.
+    Only leaves (results with a ``hit``) hold ``params``; inner nodes never have their own.
     """
 
     __slots__ = (

@@ -93,18 +93,22 @@ class _Parts:
         self.missing: list[dict[str, Any]] = []
         self.pending: list[str] = []
         wanted: set[tuple[str, int | None]] = set()
+        leaves = res.leaves
         if res.v == UNKNOWN:
             for fact, member in res.missing:
                 wanted.add((fact, member))
                 self.missing.append(
                     {"fact": fact, "member": member, "declined": _declined(ev, fact, member)}
                 )
-            for p in res.missing_params:
-                self.params[p.param] = p
-                self.pending.append(p.param)
+            # = res.missing_params: unknown standards sit on leaves only (one walk, not two)
+            for leaf_res in leaves:
+                for p in leaf_res.params:
+                    if p.param not in self.params:
+                        self.params[p.param] = p
+                        self.pending.append(p.param)
         seen: set[tuple[str, int | None]] = set()
         regions = ev.regions
-        for leaf_res in res.leaves:
+        for leaf_res in leaves:
             hit = leaf_res.hit
             assert hit is not None
             if (
