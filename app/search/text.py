@@ -110,10 +110,16 @@ def pinyin_tokens(text: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Synonyms:
-    """Colloquial phrase → official terms, plus the stopwords dropped from queries."""
+    """Colloquial phrase → official terms, plus the stopwords dropped from queries.
+
+    ``context`` holds the phrases that say who a question is about rather than what is
+    wanted (爷爷, 外婆): their terms rank results and choose them only when nothing else
+    was asked, as an age does.
+    """
 
     mapping: dict[str, tuple[str, ...]]
     stopwords: frozenset[str]
+    context: frozenset[str] = frozenset()
 
     @cached_property
     def longest_first(self) -> list[str]:
@@ -151,13 +157,20 @@ def load_synonyms(seed_dir: Path) -> Synonyms:
     root = seed_dir / "search"
     raw = yaml.safe_load((root / "synonyms.yaml").read_text(encoding="utf-8"))
     mapping: dict[str, tuple[str, ...]] = {}
+    context: set[str] = set()
     for entry in raw["synonyms"]:
         terms = tuple(normalize(t) for t in entry["terms"])
         for word in entry["words"]:
             key = normalize(word)
             mapping[key] = tuple(dict.fromkeys(mapping.get(key, ()) + terms))
+            if entry.get("context", False):
+                context.add(key)
     stop = yaml.safe_load((root / "stopwords.yaml").read_text(encoding="utf-8"))
-    return Synonyms(mapping=mapping, stopwords=frozenset(normalize(w) for w in stop["stopwords"]))
+    return Synonyms(
+        mapping=mapping,
+        stopwords=frozenset(normalize(w) for w in stop["stopwords"]),
+        context=frozenset(context),
+    )
 
 
 jieba.setLogLevel(logging.WARNING)
@@ -196,8 +209,9 @@ class Term:
     # The typed word found nowhere in the catalogue, so its official synonyms stand in for it
     # (拖欠工资 → 劳动报酬 or 劳动关系): every word of the term is an alternative of equal rank.
     replaced: bool = False
-    # Who the question is about rather than what is wanted (an age: 我爸七十五了): it ranks
-    # the documents the other words choose and chooses only when nothing else was asked.
+    # Who the question is about rather than what is wanted (an age: 我爸七十五了; a relative:
+    # 我爷爷是老红军): it ranks the documents the other words choose and chooses only when
+    # nothing else was asked.
     context: bool = False
 
     @property
@@ -317,7 +331,7 @@ def _chunk_terms(chunk: str, synonyms: Synonyms) -> list[Term]:
             inner = synonyms.phrase_inside(word)
             alternatives = synonyms.mapping[inner] if inner else ()
         alternatives = tuple(a for a in alternatives if a != word)
-        terms.append(Term(word, alternatives))
+        terms.append(Term(word, alternatives, context=word in synonyms.context))
     return terms
 
 

@@ -102,7 +102,10 @@ def prune(plan: QueryPlan, vocabulary: Vocabulary) -> QueryPlan:
                 )
             continue
         words = tuple(w for w in term.words if vocabulary.has(w))
-        if words in kept:  # two typed words with the same synonyms (苗族侗族) count once
+        if words in kept:  # two typed words with the same synonyms (苗族侗族) count once,
+            # as what was asked for if either was (奶奶 … 老人: 老年人 is wanted, not context)
+            if not term.context:
+                terms = [replace(t, context=False) if t.words == words else t for t in terms]
             continue
         if words:
             kept.add(words)

@@ -244,6 +244,23 @@ def test_a_typed_word_found_nowhere_is_marked_replaced() -> None:
     ]
 
 
+def test_a_relative_says_who_is_asking_not_what_is_wanted() -> None:
+    synonyms = Synonyms(
+        mapping={"爷爷": ("老年人",), "老红军": ("优待抚恤",), "老人": ("老年人",)},
+        stopwords=frozenset({"我", "是"}),
+        context=frozenset({"爷爷"}),
+    )
+    beside = plan_query("我爷爷是老红军", synonyms)
+    assert [t.text for t in beside.main_terms] == ["老红军"]  # chooses the documents
+    assert [t.text for t in beside.minor_terms] == ["爷爷"]  # only ranks them
+    alone = plan_query("爷爷", synonyms)
+    assert [t.text for t in alone.main_terms] == ["爷爷"]  # nothing else was asked
+    # The same word also typed as what is wanted (老人): it is wanted, not context.
+    vocabulary = _vocabulary("优待抚恤", "老年人")
+    pruned = prune(plan_query("爷爷 老人 老红军", synonyms), vocabulary)
+    assert [(t.text, t.context) for t in pruned.terms] == [("老年人", False), ("优待抚恤", False)]
+
+
 @example(phrases=["老人", "低保"], word="低保老人")  # same length: the first phrase listed wins
 @settings(max_examples=300)
 @given(
