@@ -18,7 +18,8 @@ what a user answered.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.eligibility import explain
 from app.eligibility.engine import ServiceOutcome
@@ -33,9 +34,6 @@ if TYPE_CHECKING:
 
 STATUSES = ("eligible", "needs_verification", "unknown", "not_eligible")
 OUTCOMES = {1: "pass", 0: "fail", 2: "unknown", 3: "pending"}
-# service code → (the compiled service, its rule blocks by id of the deciding version); the
-# service itself is kept so a reloaded ruleset never meets the ids of its predecessor.
-_RULES: dict[str, tuple[CompiledService, dict[int | None, dict[str, Any]]]] = {}
 
 
 def evaluation_json(ev: Evaluation, *, member_details: bool = False) -> dict[str, Any]:
@@ -188,57 +186,60 @@ def service_json(
     return out
 
 
-_STATIC: dict[str, tuple[str, dict[str, Any]]] = {}  # code → (rule digest, fixed fields)
+_T = TypeVar("_T")
+# Per-service parts that never change, each table: code → (the compiled service, its part).
+_STATIC: dict[str, tuple[CompiledService, dict[str, Any]]] = {}
+_LABELS: dict[str, tuple[CompiledService, dict[tuple[str, bool], tuple[str, str]]]] = {}
+_RULES: dict[str, tuple[CompiledService, dict[int | None, dict[str, Any]]]] = {}
+_MemberRows = dict[tuple[int | None, str, bool], dict[str, Any]]
+_MEMBER_ROWS: dict[str, tuple[CompiledService, _MemberRows]] = {}
+
+
+def _per_service(
+    table: dict[str, tuple[CompiledService, _T]],
+    service: CompiledService,
+    build: Callable[[CompiledService], _T],
+) -> _T:
+    """``build(service)``, made on first use and again once the ruleset was reloaded.
+
+    Keyed by the compiled service itself (kept in the table), so a part never outlives the
+    rules it was built from, even when a reloaded service keeps its code and rule file.
+    """
+    found = table.get(service.code)
+    if found is None or found[0] is not service:
+        found = table[service.code] = (service, build(service))
+    return found[1]
+
+
 # Conditions a worker still checks matter once a result is (possibly) positive; caveats
 # (wider local practice, other options) matter when it is not, or not yet.
 _NEXT_STEPS = frozenset({"eligible", "needs_verification", "unknown"})
 _EXPLAINED = frozenset({"not_eligible", "unknown"})
-_LABELS: dict[str, dict[tuple[str, bool], tuple[str, str]]] = {}
 
 
 def _static(service: CompiledService) -> dict[str, Any]:
     """The parts of a service block that never change (shared: copy before changing)."""
-    found = _STATIC.get(service.code)
-    if found is None or found[0] != service.digest:
-        file = service.file
-        found = _STATIC[service.code] = (
-            service.digest,
-            {
-                "service": service.code,
-                "name": service.name,
-                "entity": file.entity,
-                "region_basis": file.region_basis,
-                "discretionary": file.discretionary,
-                "also_required": list(file.also_required_zh),
-                "caveats": list(file.caveats_zh),
-            },
-        )
-    return found[1]
+    return _per_service(_STATIC, service, _build_static)
+
+
+def _build_static(service: CompiledService) -> dict[str, Any]:
+    file = service.file
+    return {
+        "service": service.code,
+        "name": service.name,
+        "entity": file.entity,
+        "region_basis": file.region_basis,
+        "discretionary": file.discretionary,
+        "also_required": list(file.also_required_zh),
+        "caveats": list(file.caveats_zh),
+    }
 
 
 def _labels(
     service: CompiledService, status: str, pending_only: bool, open_count: int
 ) -> tuple[str, str]:
     """Status label and headline; built once per service and status (not per answer)."""
-    table = _LABELS.get(service.code)
-    if table is None:
-        table = _LABELS[service.code] = {
-            (st, pending): (
-                explain.status_label(
-                    st, pending_only=pending, discretionary=service.file.discretionary
-                ),
-                explain.headline(
-                    service.name,
-                    st,
-                    pending_only=pending,
-                    discretionary=service.file.discretionary,
-                    open_count=0,
-                ),
-            )
-            for st in (*STATUSES, "not_applicable")
-            for pending in (False, True)
-        }
-    label, line = table[(status, pending_only)]
+    label, line = _per_service(_LABELS, service, _build_labels)[(status, pending_only)]
     if status == "unknown" and not pending_only:
         line = explain.headline(
             service.name,
@@ -250,16 +251,32 @@ def _labels(
     return label, line
 
 
+def _build_labels(service: CompiledService) -> dict[tuple[str, bool], tuple[str, str]]:
+    discretionary = service.file.discretionary
+    return {
+        (status, pending): (
+            explain.status_label(status, pending_only=pending, discretionary=discretionary),
+            explain.headline(
+                service.name,
+                status,
+                pending_only=pending,
+                discretionary=discretionary,
+                open_count=0,
+            ),
+        )
+        for status in (*STATUSES, "not_applicable")
+        for pending in (False, True)
+    }
+
+
 def rule_json(service: CompiledService, version: CompiledVersion | None) -> dict[str, Any]:
     """Which rule file and version decided the result (built once per service and version)."""
-    table = _RULES.get(service.code)
-    if table is None or table[0] is not service:  # first use, or the ruleset was reloaded
-        table = _RULES[service.code] = (service, {})
+    table = _per_service(_RULES, service, lambda _: {})
     key = id(version) if version is not None else None
-    found = table[1].get(key)
+    found = table.get(key)
     if found is None:
         v = version.version if version else None
-        found = table[1][key] = {
+        found = table[key] = {
             "file": service.path,
             "digest": service.digest,
             "version": v.label if v else None,
@@ -268,27 +285,22 @@ def rule_json(service: CompiledService, version: CompiledVersion | None) -> dict
     return found
 
 
-_MemberRows = dict[tuple[int | None, str, bool], dict[str, Any]]
-# service code → (the compiled service, its member rows): every (member, status, 标准待核实)
-# row a person-level service can show, built together on first use (shared: never changed).
-_MEMBER_ROWS: dict[str, tuple[CompiledService, _MemberRows]] = {}
-
-
 def _member_rows(service: CompiledService) -> _MemberRows:
-    found = _MEMBER_ROWS.get(service.code)
-    if found is None or found[0] is not service:
-        rows: _MemberRows = {
-            (member, status, pending): {
-                "member": member,
-                "status": status,
-                "status_label": _labels(service, status, pending, 0)[0],
-            }
-            for member in range(MAX_MEMBERS)
-            for status in (*STATUSES, "not_applicable")
-            for pending in (False, True)
+    """Every (member, status, 标准待核实) row a person-level service can show (shared)."""
+    return _per_service(_MEMBER_ROWS, service, _build_member_rows)
+
+
+def _build_member_rows(service: CompiledService) -> _MemberRows:
+    return {
+        (member, status, pending): {
+            "member": member,
+            "status": status,
+            "status_label": _labels(service, status, pending, 0)[0],
         }
-        found = _MEMBER_ROWS[service.code] = (service, rows)
-    return found[1]
+        for member in range(MAX_MEMBERS)
+        for status in (*STATUSES, "not_applicable")
+        for pending in (False, True)
+    }
 
 
 def _member_json(
