@@ -115,16 +115,16 @@ class Res:
     @property
     def missing_params(self) -> tuple[Provenance, ...]:
         """Parameters whose value is unknown (标准待核实) among the open leaves."""
-        if self.v != UNKNOWN:
-            return ()
-        out: dict[str, Provenance] = {}
-        stack = [self]
-        while stack:
-            r = stack.pop()
-            for p in r.params:
-                out.setdefault(p.param, p)
-            stack.extend(reversed(r.kids))
-        return tuple(out.values())
+        return params_on(self.leaves) if self.v == UNKNOWN else ()
+
+
+def params_on(leaves: Sequence[Res]) -> tuple[Provenance, ...]:
+    """The unknown standards held by ``leaves``, first mention first (only leaves hold them)."""
+    out: dict[str, Provenance] = {}
+    for leaf in leaves:
+        for p in leaf.params:
+            out.setdefault(p.param, p)
+    return tuple(out.values())
 
 
 Evaluator = Callable[["Ctx", int], Res]

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.eligibility import explain
-from app.eligibility.engine import ServiceOutcome
+from app.eligibility.engine import ServiceOutcome, params_on
 from app.eligibility.values import MAX_MEMBERS, UNKNOWN
 
 if TYPE_CHECKING:
@@ -98,12 +98,9 @@ class _Parts:
                 self.missing.append(
                     {"fact": fact, "member": member, "declined": _declined(ev, fact, member)}
                 )
-            # = res.missing_params: unknown standards sit on leaves only (one walk, not two)
-            for leaf_res in leaves:
-                for p in leaf_res.params:
-                    if p.param not in self.params:
-                        self.params[p.param] = p
-                        self.pending.append(p.param)
+            for p in params_on(leaves):  # = res.missing_params, from the leaves walked once
+                self.params[p.param] = p
+                self.pending.append(p.param)
         seen: set[tuple[str, int | None]] = set()
         regions = ev.regions
         for leaf_res in leaves:
