@@ -111,7 +111,7 @@ def raw_requests(
         }
         uid = f"{prefix}_{index}"
         if federate:  # as the API asks it (several-word service questions federated)
-            path, body = search_call(uid, index, {**body, "offset": 0})
+            path, body = search_call(uid, index, plan, {**body, "offset": 0})
         else:
             path = f"/indexes/{uid}/search"
         paths.append(path)

@@ -95,11 +95,18 @@ def query_string(plan: QueryPlan) -> str:
     has as a token goes last) found nothing for 被人打了没钱请律师, because of 打 and 钱.
     """
     main = plan.main_terms
-    if len(main) == 1 and main[0].replaced and not main[0].latin:
+    if sends_alternatives(plan):
         # No synonyms setting expands an official word, so all of them are sent.
         return " ".join(main[0].words[:MAX_QUERY_WORDS])
     words = [t.pinyin[0] if t.latin and t.pinyin else t.text for t in main]
     return " ".join(list(dict.fromkeys(words))[:MAX_QUERY_WORDS])
+
+
+def sends_alternatives(plan: QueryPlan) -> bool:
+    """Whether :func:`query_string` sends one typed word's official words (alternatives of
+    each other), rather than several words typed."""
+    main = plan.main_terms
+    return len(main) == 1 and main[0].replaced and not main[0].latin
 
 
 def _escape_marked(text: str) -> str:
@@ -111,7 +118,9 @@ def _escape_marked(text: str) -> str:
 WHOLE_QUERY_WEIGHT = 3.0
 
 
-def _federated_body(uid: str, body: dict[str, Any], words: list[str]) -> dict[str, Any]:
+def _federated_body(
+    uid: str, body: dict[str, Any], words: list[str], *, whole: bool = True
+) -> dict[str, Any]:
     """A several-word service question as one federated multi-search: the whole question
     (``frequency``) merged with each of its words alone.
 
@@ -124,7 +133,11 @@ def _federated_body(uid: str, body: dict[str, Any], words: list[str]) -> dict[st
     """
     per_query = {k: v for k, v in body.items() if k not in ("q", "offset", "limit", "facets")}
     per_query["indexUid"] = uid
-    queries = [{**per_query, "q": body["q"], "federationOptions": {"weight": WHOLE_QUERY_WEIGHT}}]
+    queries = (
+        [{**per_query, "q": body["q"], "federationOptions": {"weight": WHOLE_QUERY_WEIGHT}}]
+        if whole
+        else []
+    )
     queries += [{**per_query, "q": w, "matchingStrategy": "all"} for w in words]
     return {
         "federation": {
@@ -137,12 +150,22 @@ def _federated_body(uid: str, body: dict[str, Any], words: list[str]) -> dict[st
     }
 
 
-def search_call(uid: str, index: IndexName, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def search_call(
+    uid: str, index: IndexName, plan: QueryPlan, body: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
     """The path and body Meilisearch is asked for one search: a several-word service question
-    as one federated multi-search (:func:`_federated_body`), anything else as it is."""
+    as one federated multi-search (:func:`_federated_body`), anything else as it is.
+
+    One typed word's official words (老板不给工资 → 劳动报酬 劳动关系) are alternatives: each is
+    searched alone and merged, with no whole-question query. Searched together, ``frequency``
+    first gave up the commoner word, so a service naming the other one (劳动关系协调) fell
+    below one mentioning the rarer word in passing (法律援助).
+    """
     words = str(body["q"]).split()
     if index == "services" and len(words) > 1:
-        return "/multi-search", _federated_body(uid, body, words)
+        return "/multi-search", _federated_body(
+            uid, body, words, whole=not sends_alternatives(plan)
+        )
     return f"/indexes/{uid}/search", body
 
 
@@ -311,7 +334,7 @@ class MeiliBackend:
             "matchingStrategy": "frequency",
         }
         uid = self.uid(index)
-        payload = await self._request("POST", *search_call(uid, index, body))
+        payload = await self._request("POST", *search_call(uid, index, request.plan, body))
         if payload is not None and payload.get("estimatedTotalHits") == 0:
             findable = await self._findable_words(index, body)
             if findable:

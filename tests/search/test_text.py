@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.search.meili import query_string
+from app.search.meili import WHOLE_QUERY_WEIGHT, query_string, search_call
 from app.search.text import (
     InvalidQuery,
     QueryPlan,
@@ -156,6 +158,25 @@ def test_a_lone_replaced_word_is_sent_with_all_its_official_words() -> None:
     # beside other words each term keeps one word: the question stays as long as it was typed
     other = Term("投诉", ())
     assert query_string(QueryPlan("拖欠工资 投诉", (replaced, other))) == "劳动报酬 投诉"
+
+
+def test_official_alternatives_are_searched_each_alone() -> None:
+    """One typed word's official words are alternatives: merged per-word searches, with no
+    whole-question search (which would keep only the rarer word); several typed words keep it."""
+    replaced = QueryPlan("拖欠工资", (Term("劳动报酬", ("劳动关系",), replaced=True),))
+    path, body = search_call("s", "services", replaced, {**_BODY, "q": query_string(replaced)})
+    assert path == "/multi-search"
+    assert [(q["q"], q.get("federationOptions")) for q in body["queries"]] == [
+        ("劳动报酬", None),
+        ("劳动关系", None),
+    ]
+    typed = plan_query(check_query("老人 补贴"), SYNONYMS)
+    _, body = search_call("s", "services", typed, {**_BODY, "q": query_string(typed)})
+    assert [q["q"] for q in body["queries"]] == ["老人 补贴", "老人", "补贴"]
+    assert body["queries"][0]["federationOptions"] == {"weight": WHOLE_QUERY_WEIGHT}
+
+
+_BODY: dict[str, Any] = {"offset": 0, "limit": 20, "facets": ["area"], "filter": []}
 
 
 def test_lone_characters_beside_words_are_minor_terms() -> None:
