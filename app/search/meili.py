@@ -35,7 +35,7 @@ from app.search.base import (
     SearchResult,
     SearchUnavailable,
 )
-from app.search.text import QueryPlan, Synonyms
+from app.search.text import QueryPlan, Synonyms, typed_sound
 
 log = logging.getLogger(__name__)
 
@@ -452,16 +452,33 @@ class MeiliBackend:
         return hits, settled
 
     async def suggest(self, plan: QueryPlan, limit: int) -> list[Document]:
-        """Services whose name or pinyin starts like the query (Meilisearch prefix search)."""
+        """Services whose name contains what was typed, by sound, then those whose name or
+        pinyin starts like its words (Meilisearch prefix search).
+
+        The typed characters as one pinyin prefix come first: a half-typed word is cut by
+        the segmenter into pieces no name holds (居家养 → 居 / 家养), and the last piece of
+        农村危 is a lone character the word query leaves out.
+        """
         body = {
-            "q": query_string(plan),
             "limit": limit,
             "attributesToRetrieve": ["id", "name"],
-            "attributesToSearchOn": ["name", "aliases", "pinyin"],
             "matchingStrategy": "all",
         }
-        payload = await self._request("POST", f"/indexes/{self.uid('services')}/search", body)
-        return list(payload["hits"]) if payload else []
+        uid = self.uid("services")
+        queries = [{**body, "indexUid": uid, "q": query_string(plan)}]
+        queries[0]["attributesToSearchOn"] = ["name", "aliases", "pinyin"]
+        if sound := typed_sound(plan.normalized):
+            queries.insert(
+                0, {**body, "indexUid": uid, "q": sound, "attributesToSearchOn": ["pinyin"]}
+            )
+        payload = await self._request("POST", "/multi-search", {"queries": queries})
+        if not payload:
+            return []
+        found: dict[str, Document] = {}
+        for result in payload["results"]:
+            for hit in result["hits"]:
+                found.setdefault(str(hit["id"]), hit)
+        return list(found.values())[:limit]
 
     async def healthy(self) -> bool:
         """Whether ``GET /health`` answers ``available``."""

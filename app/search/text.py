@@ -108,6 +108,18 @@ def pinyin_tokens(text: str) -> set[str]:
     return tokens
 
 
+def typed_sound(text: str) -> str | None:
+    """The pinyin of the Han characters typed, as one run (居家养 → jujiayang).
+
+    Names are indexed with the pinyin of every suffix (:func:`pinyin_tokens`), so a name
+    containing the typed characters from a syllable on has a token starting with this sound,
+    whatever a segmenter makes of a half-typed word. None for fewer than two characters: one
+    syllable starts too many tokens to mean anything.
+    """
+    syllables = [s for run in _HAN_RUN.findall(text) for s in pinyin_syllables(run)]
+    return "".join(syllables) if len(syllables) >= 2 else None
+
+
 @dataclass(frozen=True)
 class Synonyms:
     """Colloquial phrase → official terms, plus the stopwords dropped from queries.

@@ -289,6 +289,40 @@ def test_suggest_prefixes(search_client: TestClient) -> None:
     assert search_client.get("/api/v1/suggest", params={"q": "法", "limit": 11}).status_code == 422
 
 
+def _suggested(client: TestClient, q: str) -> list[str]:
+    return [i["code"] for i in client.get("/api/v1/suggest", params={"q": q}).json()["items"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("社区居家养老服务", "community-home-elderly-care"),
+        ("计划生育家庭特别扶助", "family-planning-special-assistance"),
+        ("退役军人就业创业服务", "veteran-employment-entrepreneurship"),
+    ],
+)
+def test_suggestions_follow_a_name_as_it_is_typed(
+    search_client: TestClient, name: str, code: str
+) -> None:
+    """Search-as-you-type: every prefix of two characters or more lists the service."""
+    for n in range(2, len(name) + 1):
+        assert code in _suggested(search_client, name[:n]), name[:n]
+
+
+@pytest.mark.parametrize(
+    ("q", "code"),
+    [
+        ("居家养", "community-home-elderly-care"),  # segmented 居 / 家养: no name holds 家养
+        ("产妇健康", "maternal-health-service"),  # from the middle of 孕产妇健康服务
+        ("农村危", "rural-dilapidated-housing-renovation"),  # 危 of 危房 still being typed
+        ("居家养劳", "community-home-elderly-care"),  # a homophone typo (劳 for 老)
+        ("计划生育特", "family-planning-special-assistance"),  # 计划生育家庭特别扶助
+    ],
+)
+def test_suggestions_for_half_typed_words(search_client: TestClient, q: str, code: str) -> None:
+    assert _suggested(search_client, q)[:1] == [code]
+
+
 def test_two_character_queries_work(search_client: TestClient) -> None:
     for q, code in (
         ("低保", "minimum-living-allowance"),

@@ -19,6 +19,7 @@ from app.search.text import (
     normalize,
     pinyin_tokens,
     plan_query,
+    typed_sound,
 )
 from app.search.vocabulary import Vocabulary, prune
 
@@ -177,6 +178,13 @@ def test_official_alternatives_are_searched_each_alone() -> None:
 
 
 _BODY: dict[str, Any] = {"offset": 0, "limit": 20, "facets": ["area"], "filter": []}
+
+
+def test_typed_sound_is_one_pinyin_run_of_two_syllables_or_more() -> None:
+    assert typed_sound("居家养") == "jujiayang"
+    assert typed_sound("农村 危") == "nongcunwei"
+    assert typed_sound("法") is None  # one syllable starts too many tokens
+    assert typed_sound("gongzu") is None  # typed pinyin is matched as it is
 
 
 def test_lone_characters_beside_words_are_minor_terms() -> None:

@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from app.search.base import FACETS, MAX_TOTAL_HITS, Filters, Hit, SearchRequest, SearchResult
 from app.search.documents import searchable_text
 from app.search.embedded.index import IntArray, LoadedIndex
-from app.search.text import QueryPlan, Term, highlight, match_pattern, snippet
+from app.search.text import QueryPlan, Term, highlight, match_pattern, snippet, typed_sound
 
 FIELD_WEIGHTS: dict[str, float] = {
     "name": 10.0,
@@ -269,7 +269,9 @@ def _plain(text: str, width: int = 60) -> str:
 
 
 def suggest(index: LoadedIndex, plan: QueryPlan, limit: int) -> list[int]:
-    """Positions of documents whose name (or pinyin) starts like the query; then contains it."""
+    """Positions of documents whose name (or pinyin) starts like the query; then contains it;
+    then contains it by sound (居家养劳 for 居家养老); then holds each word typed (计划生育特 for
+    计划生育家庭特别扶助), as Meilisearch's suggestions do."""
     if index.size == 0:
         return []
     text = plan.normalized.replace(" ", "")
@@ -284,9 +286,15 @@ def suggest(index: LoadedIndex, plan: QueryPlan, limit: int) -> list[int]:
         for pos in _pinyin_positions(index, text, fuzzy=False):
             if int(pos) not in starts:
                 starts.append(int(pos))
-    ordered = sorted(starts, key=lambda p: index.rank[p]) + sorted(
-        contains, key=lambda p: index.rank[p]
-    )
+    by_rank = index.rank.__getitem__
+    ordered = sorted(starts, key=by_rank) + sorted(contains, key=by_rank)
+    if len(ordered) < limit and (sound := typed_sound(text)):
+        sounds = [int(p) for p in _pinyin_positions(index, sound, fuzzy=False)]
+        ordered += sorted(set(sounds).difference(ordered), key=by_rank)
+    words = [t.text for t in plan.terms if not t.latin]
+    if len(ordered) < limit and len(words) > 1:
+        holding = [p for p, name in enumerate(index.names) if all(w in name for w in words)]
+        ordered += sorted(set(holding).difference(ordered), key=by_rank)
     return ordered[:limit]
 
 
