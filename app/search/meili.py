@@ -340,6 +340,10 @@ class MeiliBackend:
             if findable:
                 retry = {**body, "q": findable, "matchingStrategy": "last"}
                 payload = await self._request("POST", f"/indexes/{uid}/search", retry)
+            elif index == "services" and (sound := typed_sound(request.plan.normalized)):
+                # A half-typed word no token holds (居家养): the name that sounds like it.
+                retry = {**body, "q": sound, "attributesToSearchOn": ["pinyin"]}
+                payload = await self._request("POST", f"/indexes/{uid}/search", retry)
         if payload is None:
             return SearchResult([], 0, {f: {} for f in FACETS[index]}, self.name)
         try:

@@ -323,6 +323,16 @@ def test_suggestions_for_half_typed_words(search_client: TestClient, q: str, cod
     assert _suggested(search_client, q)[:1] == [code]
 
 
+@pytest.mark.parametrize(
+    ("q", "code"),
+    [("居家养", "community-home-elderly-care"), ("经管缺陷", "folic-acid-supplementation")],
+)
+def test_a_half_typed_word_finds_the_service(search_client: TestClient, q: str, code: str) -> None:
+    """Words the segmenter cuts into pieces no service holds are still found by sound."""
+    items = search_client.get(SEARCH, params={"q": q}).json()["items"]
+    assert [i["code"] for i in items[:1]] == [code]
+
+
 def test_two_character_queries_work(search_client: TestClient) -> None:
     for q, code in (
         ("低保", "minimum-living-allowance"),
