@@ -90,11 +90,22 @@ def prune(plan: QueryPlan, vocabulary: Vocabulary) -> QueryPlan:
     """Keep findable words; Han terms with none become pinyin terms; drop hopeless terms."""
     terms: list[Term] = []
     kept: set[tuple[str, ...]] = set()
+    typed = plan.normalized.split()
     for term in plan.terms:
         if term.latin:
             # Typed pinyin: keep it if some token starts with it, else its nearest token.
             if sound := vocabulary.closest_pinyin(term.text):
                 terms.append(Term(sound, (), spelled=(sound,), latin=True, prefix=term.prefix))
+            elif (
+                len(typed) > 1
+                and "".join(typed) == term.text
+                and all(vocabulary.has_pinyin_prefix(part) for part in typed)
+            ):  # words typed apart and found apart (canjiren butie), not together
+                last = len(typed) - 1
+                terms.extend(
+                    Term(part, (), spelled=(part,), latin=True, prefix=term.prefix and n == last)
+                    for n, part in enumerate(typed)
+                )
             else:  # several words typed as one (dibaobiaozhun): the ones we know
                 terms.extend(
                     Term(part, (), spelled=(part,), latin=True)

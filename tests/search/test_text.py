@@ -314,3 +314,17 @@ def test_run_on_pinyin_is_cut_into_the_words_we_know() -> None:
     assert sounds("gongzufangdibao") == ["gongzufang", "dibao"]
     assert sounds("qwrtzxcvbnm") == []  # letters that start with no word add nothing
     assert sounds("dibao") == ["dibao"]  # a word we know is not cut
+
+
+def test_pinyin_words_typed_apart_are_kept_apart_when_only_found_apart() -> None:
+    """canjiren butie: no name sounds like 残疾人补贴 run together, but each word is found."""
+    vocabulary = _vocabulary("困难残疾人生活补贴", "低保")
+    pruned = prune(plan_query("canjiren butie", SYNONYMS), vocabulary)
+    assert [(t.text, t.latin, t.prefix) for t in pruned.terms] == [
+        ("canjiren", True, False),
+        ("butie", True, True),  # the last word typed may still be unfinished
+    ]
+    together = prune(plan_query("yang lao", SYNONYMS), _vocabulary("社区居家养老服务"))
+    assert [t.text for t in together.terms] == ["yanglao"]  # found run together: one word
+    unknown = prune(plan_query("dibao qwrtz", SYNONYMS), vocabulary)
+    assert [t.text for t in unknown.terms] == ["dibao"]  # a part found nowhere: run-on rules
