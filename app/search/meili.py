@@ -463,18 +463,16 @@ class MeiliBackend:
         the segmenter into pieces no name holds (居家养 → 居 / 家养), and the last piece of
         农村危 is a lone character the word query leaves out.
         """
-        body = {
+        common = {
+            "indexUid": self.uid("services"),
             "limit": limit,
             "attributesToRetrieve": ["id", "name"],
             "matchingStrategy": "all",
         }
-        uid = self.uid("services")
-        queries = [{**body, "indexUid": uid, "q": query_string(plan)}]
-        queries[0]["attributesToSearchOn"] = ["name", "aliases", "pinyin"]
+        words = {"q": query_string(plan), "attributesToSearchOn": ["name", "aliases", "pinyin"]}
+        queries = [{**common, **words}]
         if sound := typed_sound(plan.normalized):
-            queries.insert(
-                0, {**body, "indexUid": uid, "q": sound, "attributesToSearchOn": ["pinyin"]}
-            )
+            queries.insert(0, {**common, "q": sound, "attributesToSearchOn": ["pinyin"]})
         payload = await self._request("POST", "/multi-search", {"queries": queries})
         if not payload:
             return []
