@@ -116,7 +116,7 @@ def typed_sound(text: str) -> str | None:
     whatever a segmenter makes of a half-typed word. None for fewer than two characters: one
     syllable starts too many tokens to mean anything.
     """
-    syllables = [s for run in _HAN_RUN.findall(text) for s in pinyin_syllables(run)]
+    syllables = pinyin_syllables(text)
     return "".join(syllables) if len(syllables) >= 2 else None
 
 
@@ -349,8 +349,8 @@ def _chunk_terms(chunk: str, synonyms: Synonyms) -> list[Term]:
 
 def _pinyin_forms(word: str) -> tuple[str, ...]:
     """Pinyin of a Han word, for homophone typos (底保 → dibao)."""
-    syllables = pinyin_syllables(word)
-    return ("".join(syllables),) if len(syllables) >= 2 else ()
+    sound = typed_sound(word)
+    return (sound,) if sound else ()
 
 
 def highlight(text: str, words: list[str]) -> str:
