@@ -137,7 +137,8 @@ def test_demo_banner_on_every_page_while_samples_are_loaded(
     soup = _page(demo, url, status)
     banner = soup.select_one(".demo-banner")
     assert banner is not None
-    assert banner["role"] == "note"
+    assert banner.name == "section", "a landmark of its own: screen readers can jump to it"
+    assert banner["aria-label"] == "演示数据说明"
     assert banner.get_text("", strip=True) == BANNER
     assert banner.find_parent("header") is None, "printed too: not inside the hidden header"
 
