@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from app.catalogue import services as catalogue
 from app.catalogue.snapshot import Snapshot, SnapshotCache
 from app.deps import today
+from app.eligibility.compile import Ruleset
 from app.eligibility.evaluate import Evaluation, Household, Member, evaluate
 from app.eligibility.forms import DONT_KNOW, FormAnswers, carried, field_name, read_answers
 from app.eligibility.present import evaluation_json
@@ -265,12 +266,23 @@ async def household_submit(request: Request) -> Response:
     if action == "evaluate" and not errors and region is not None:
         ev = _evaluate(state, regions, region, answers, count, as_of)
         ctx.update(_results_view(snap, ev), evaluated=True)
+        ctx["still_to_ask"] = _still_to_ask(state.ruleset, ctx["data"]["results"])
     elif action == "evaluate":
         status = 422
     response = render(
         request, "eligibility/household.html", ctx, json_url=JSON_TWIN, status_code=status
     )
     return _no_store(response)
+
+
+def _still_to_ask(ruleset: Ruleset, results: list[dict[str, Any]]) -> list[str]:
+    """The questions the undecided results still need, each once (the printed sheet's line)."""
+    labels: dict[str, None] = {}
+    for result in results:
+        if result["status"] == "unknown" and not result["pending_standard"]:
+            for missing in result["missing_facts"]:
+                labels.setdefault(ruleset.fact(missing["fact"]).label_zh, None)
+    return list(labels)
 
 
 def _count(raw: object) -> int:
