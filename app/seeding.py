@@ -49,6 +49,10 @@ log = logging.getLogger(__name__)
 
 SEED_HASH_KEY = "seed_sha256"
 SEEDED_AT_KEY = "seeded_at"
+# Bump when seeding computes a stored column differently (the seventh session's sort keys were
+# such a change): a database seeded by the older code then reads as outdated, exactly like one
+# holding an older seed, and `qianfu seed` brings it up to date.
+SEEDING_REVISION = 2
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,8 @@ class SeedReport:
 
 
 def seed_fingerprint(root: Path) -> str:
-    """SHA-256 over every seed file's path and bytes, in a stable order."""
-    digest = hashlib.sha256()
+    """SHA-256 over the seeding revision and every seed file's path and bytes, in order."""
+    digest = hashlib.sha256(f"seeding revision {SEEDING_REVISION}\0".encode())
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(b"\0")

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, SQLModel, select
 
 import app.models as m
-from app import migrate
+from app import migrate, seeding
 from app.bootstrap import prepare_database
 from app.seedfiles.load import SeedError
 from app.seeding import seed_database, seed_fingerprint
@@ -118,6 +118,20 @@ def test_first_start_seeds_once_and_reports_outdated_seed(
     outdated = prepare_database(settings.model_copy(update={"seed_dir": newer}), engine)
     assert outdated.seeded is None
     assert outdated.seed_outdated
+
+
+def test_a_new_seeding_revision_marks_the_database_outdated(
+    empty_db: tuple[Settings, Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seeded by older seeding code (same files): the start-up says so, as for an older seed."""
+    settings, engine = empty_db
+    assert prepare_database(settings, engine).seeded is not None
+    before = seed_fingerprint(SEED_DIR)
+    monkeypatch.setattr(seeding, "SEEDING_REVISION", seeding.SEEDING_REVISION + 1)
+    assert seed_fingerprint(SEED_DIR) != before
+    assert prepare_database(settings, engine).seed_outdated
+    seed_database(engine, SEED_DIR)  # what `qianfu seed` does
+    assert not prepare_database(settings, engine).seed_outdated
 
 
 def test_seed_on_start_can_be_switched_off(empty_db: tuple[Settings, Engine]) -> None:
