@@ -15,37 +15,24 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
+from tests.browser.actions import press
+
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 PHONE = {"width": 320, "height": 640}
 HOME = "520102"  # 贵阳市南明区
 
 
-def _question(page: Page, base: str) -> None:
-    page.goto(f"{base}/eligibility")
-    page.select_option("#region", HOME)
-    page.get_by_role("button", name="开始").click()
-    page.wait_for_selector("text=下一步")
+def _form(url: str, choice: str, *buttons: str, reached: str) -> Callable[[Page, str], None]:
+    """Open ``url``, choose 南明区 in the ``choice`` list, press ``buttons`` in turn."""
 
+    def go(page: Page, base: str) -> None:
+        page.goto(base + url)
+        page.select_option(choice, HOME)
+        for button in buttons:
+            press(page, button)
+        page.locator(reached).first.wait_for()
 
-def _results(page: Page, base: str) -> None:
-    _question(page, base)
-    page.get_by_role("button", name="先看结果").click()
-    page.wait_for_selector("h2")
-
-
-def _household(page: Page, base: str) -> None:
-    page.goto(f"{base}/eligibility/household")
-    page.select_option("#region", HOME)
-    page.get_by_role("button", name="添加家庭成员").click()
-    page.get_by_role("button", name="判断整户").click()
-    page.wait_for_selector(".worker-results")
-
-
-def _nearby_county(page: Page, base: str) -> None:
-    page.goto(f"{base}/nearby")
-    page.select_option("#nearby-county", HOME)
-    page.get_by_role("button", name="查找").click()
-    page.wait_for_selector("text=示例")
+    return go
 
 
 def _path(path: str) -> Callable[[Page, str], None]:
@@ -67,11 +54,15 @@ PAGES: dict[str, Callable[[Page, str], None]] = {
     "region": _path(f"/regions/{HOME}"),
     "about": _path("/about"),
     "eligibility start": _path("/eligibility"),
-    "eligibility question": _question,
-    "eligibility results": _results,
-    "household sheet": _household,
+    "eligibility question": _form("/eligibility", "#region", "开始", reached="text=下一步"),
+    "eligibility results": _form(
+        "/eligibility", "#region", "开始", "先看结果", reached="text=结果仅供参考"
+    ),
+    "household sheet": _form(
+        "/eligibility/household", "#region", "添加家庭成员", "判断整户", reached=".worker-results"
+    ),
     "nearby": _path("/nearby"),
-    "nearby by county": _nearby_county,
+    "nearby by county": _form("/nearby", "#nearby-county", "查找", reached=".provider-card"),
     "providers": _path(f"/providers?region={HOME}"),
     "provider": _path("/providers/sample-000001"),
     "correction form": _path("/providers/sample-000001/correction"),

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from bench.eligibility import PINNED
+from tests.browser.actions import answer, press
 
 PAGE_OBJECT = re.compile(rb"/Type\s*/Page\b(?!s)")
 
@@ -28,16 +29,6 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def _answer(page: Page, name: str, value: object) -> None:
-    field = page.locator(f'[name="{name}"]')
-    if isinstance(value, bool):
-        field.select_option("true" if value else "false")
-    elif isinstance(value, str):
-        field.select_option(value)
-    else:
-        field.fill(str(value))
-
-
 def _printed_pages(page: Page) -> int:
     page.emulate_media(media="print")
     return len(PAGE_OBJECT.findall(page.pdf(format="A4")))
@@ -48,16 +39,14 @@ def test_pinned_household_sheet_prints_on_one_page(page: Page, site: str) -> Non
     page.select_option("#region", PINNED["region"])  # required before any submit
     members = PINNED["household"]["members"]
     for _ in members[1:]:
-        with page.expect_navigation():
-            page.get_by_role("button", name="添加家庭成员").click()
+        press(page, "添加家庭成员")
     for fact, value in PINNED["household"]["facts"].items():
-        _answer(page, f"h.{fact}", value)
+        answer(page, f"h.{fact}", value)
     for index, member in enumerate(members):
         page.locator(f'[name="m{index}.role"]').select_option(member["role"])
         for fact, value in member["facts"].items():
-            _answer(page, f"m{index}.{fact}", value)
-    with page.expect_navigation():
-        page.get_by_role("button", name="判断整户").click()
+            answer(page, f"m{index}.{fact}", value)
+    press(page, "判断整户")
     assert "?" not in page.url, "answers travel in the POST body only"
     assert _printed_pages(page) == 1
     sheet = page.locator(".sheet")  # as printed (print media stays on)
@@ -75,8 +64,7 @@ def test_pinned_household_sheet_prints_on_one_page(page: Page, site: str) -> Non
 def test_unanswered_household_sheet_still_prints_on_one_page(page: Page, site: str) -> None:
     page.goto(f"{site}/eligibility/household")
     page.select_option("#region", "520102")
-    with page.expect_navigation():
-        page.get_by_role("button", name="判断整户").click()
+    press(page, "判断整户")
     assert "需要补充的情况" in page.locator(".sheet").inner_text()
     assert _printed_pages(page) == 1
 
@@ -87,11 +75,11 @@ def test_questionnaire_reaches_results_without_javascript(browser: Browser, site
         page = context.new_page()
         page.goto(f"{site}/eligibility")
         page.select_option("#region", "520102")
-        page.get_by_role("button", name="开始").click()
+        press(page, "开始")
         screens = 0
         while page.get_by_role("button", name="不清楚/跳过").count():
             assert re.search(r"\?|#", page.url) is None, "no answer in the address"
-            page.get_by_role("button", name="不清楚/跳过").click()
+            press(page, "不清楚/跳过")
             screens += 1
             assert screens <= 40, "the questionnaire ends"
         headings = page.locator("h2").all_inner_texts()

@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tarfile
-import tempfile
 from pathlib import Path
+
+from tests.support.npm import npm_file
 
 AXE_PACKAGE = "axe-core@4.11.0"
 AXE_VERSION = "4.11.0"
@@ -50,20 +50,4 @@ def axe_source() -> str:
     """The axe-core script (``axe.min.js``) from the cache or a fresh ``npm pack``."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     target = Path(base) / "qianfu" / "axe-core" / AXE_VERSION / "axe.min.js"
-    if not target.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            raise RuntimeError("npm is needed to fetch axe-core for the accessibility tests")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory() as work:
-            subprocess.run(
-                [npm, "pack", AXE_PACKAGE, "--silent"], cwd=work, check=True, capture_output=True
-            )
-            archive = next(Path(work).glob("*.tgz"))
-            with tarfile.open(archive) as tar:
-                extracted = tar.extractfile(tar.getmember("package/axe.min.js"))
-                assert extracted is not None
-                partial = target.with_suffix(".partial")
-                partial.write_bytes(extracted.read())
-        partial.replace(target)
-    return target.read_text(encoding="utf-8")
+    return npm_file(AXE_PACKAGE, "package/axe.min.js", target).read_text(encoding="utf-8")

