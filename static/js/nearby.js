@@ -1,10 +1,34 @@
 /* 附近办理点: progressive enhancement. Adds "使用我的位置" when the browser can locate.
- * The position (WGS-84) goes only into this one page request; nothing is stored. Without
+ * The position (WGS-84) goes only into this one page request and is then taken out of the
+ * address (so the browser's history does not keep it); nothing is stored. Without
  * this script the page works by choosing a county and township. */
 (function () {
   "use strict";
 
+  // The position is in this page's address only so that the server can answer it. Keep it
+  // out of the browser's history (个人信息保护法: no more than needed); the form below still
+  // carries it for changing the filters, and a reload asks for the county instead.
+  function forgetPosition() {
+    if (!window.history || !window.history.replaceState || !window.URLSearchParams) {
+      return;
+    }
+    var params = new URLSearchParams(window.location.search);
+    if (!params.has("lat") && !params.has("lng")) {
+      return;
+    }
+    ["lat", "lng", "coordtype"].forEach(function (name) {
+      params.delete(name);
+    });
+    var rest = params.toString();
+    window.history.replaceState(
+      null,
+      "",
+      window.location.pathname + (rest ? "?" + rest : "") + window.location.hash
+    );
+  }
+
   function start() {
+    forgetPosition();
     var form = document.getElementById("nearby-form");
     var button = document.getElementById("use-location");
     var status = document.getElementById("locate-status");

@@ -101,8 +101,11 @@ def test_use_my_location_lists_nearby_providers(browser: Browser, site: str) -> 
         page.goto(f"{site}/nearby")
         button = page.get_by_role("button", name="使用我的位置")
         assert button.is_visible(), "the script reveals the button when the browser can locate"
-        with page.expect_navigation():
+        with page.expect_navigation() as navigation:
             button.click()
+        assert "lat=" in navigation.value.url, "the position went to the server once"
+        assert "lat=" not in page.url, "and the browser's history does not keep it"
+        assert "lng=" not in page.url
         cards = page.locator(".provider-card")
         assert cards.count() > 0
         assert "示例" in cards.first.inner_text()
