@@ -101,3 +101,26 @@ def test_page_is_accessible_on_a_phone(
         assert width[0] <= width[1], f"{name} scrolls sideways on a 320 px phone: {width}"
     finally:
         context.close()
+
+
+def test_keyboard_users_can_skip_to_the_content(browser: Browser, site: str) -> None:
+    """The first Tab shows the skip link; Enter moves focus past the header to the content."""
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(f"{site}/eligibility")
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "[document.activeElement.textContent,"
+            " document.activeElement.getBoundingClientRect().left]"
+        )
+        assert focused[0] == "跳到正文"
+        assert focused[1] >= 0, "the skip link is on screen while focused"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('main') !== null"), (
+            "next stop is in the content"
+        )
+    finally:
+        context.close()
