@@ -204,6 +204,7 @@ class MeiliBackend:
             **({"Authorization": f"Bearer {api_key}"} if api_key else {}),
         }
         self._session: aiohttp.ClientSession | None = None
+        self._digests: dict[str, str] = {}  # settings never change for one backend object
 
     def uid(self, index: str) -> str:
         """The live index name for ``index``."""
@@ -287,7 +288,11 @@ class MeiliBackend:
 
     def settings_digest(self, index: IndexName) -> str:
         """A short hash of the index settings this code asks for (ranking, synonyms …)."""
-        return hashlib.sha256(orjson.dumps(self._settings(index), option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
+        digest = self._digests.get(index)
+        if digest is None:
+            settings = orjson.dumps(self._settings(index), option=orjson.OPT_SORT_KEYS)
+            digest = self._digests[index] = hashlib.sha256(settings).hexdigest()[:16]
+        return digest
 
     async def indexed_version(self, index: IndexName) -> str | None:
         """The catalogue version stored beside the live index when it was swapped in.
