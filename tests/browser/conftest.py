@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from tests.support.browser import axe_source, chromium_executable
 from tests.support.processes import free_port, wait_for_http
@@ -69,3 +69,21 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 def axe() -> str:
     """The axe-core script."""
     return axe_source()
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Open a page in a fresh Chinese-locale context (options as Playwright's new_context).
+
+    Every context opened is closed after the test, so no cookie or permission carries over.
+    """
+    contexts: list[BrowserContext] = []
+
+    def open_page(**options: object) -> Page:
+        context = browser.new_context(locale="zh-CN", **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

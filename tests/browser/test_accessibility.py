@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from tests.browser.actions import press
 
@@ -78,49 +78,40 @@ def _elder(page: Page, base: str) -> None:
 @pytest.mark.parametrize("display", ["standard", "elder"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_is_accessible_on_a_phone(
-    browser: Browser, site: str, axe: str, name: str, display: str
+    new_page: Callable[..., Page], site: str, axe: str, name: str, display: str
 ) -> None:
     # CSP allows no inline script; bypassing it lets the test inject axe, nothing else.
-    context = browser.new_context(viewport=PHONE, bypass_csp=True, locale="zh-CN")
-    try:
-        page = context.new_page()
-        if display == "elder":
-            _elder(page, site)
-        PAGES[name](page, site)
-        page.add_script_tag(content=axe)
-        found: dict[str, Any] = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-        )
-        problems = [
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-            for v in found["violations"]
-        ]
-        assert problems == []
-        assert found["passes"], "axe ran its rules"
-        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        assert width[0] <= width[1], f"{name} scrolls sideways on a 320 px phone: {width}"
-    finally:
-        context.close()
+    page = new_page(viewport=PHONE, bypass_csp=True)
+    if display == "elder":
+        _elder(page, site)
+    PAGES[name](page, site)
+    page.add_script_tag(content=axe)
+    found: dict[str, Any] = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in found["violations"]
+    ]
+    assert problems == []
+    assert found["passes"], "axe ran its rules"
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{name} scrolls sideways on a 320 px phone: {width}"
 
 
-def test_keyboard_users_can_skip_to_the_content(browser: Browser, site: str) -> None:
+def test_keyboard_users_can_skip_to_the_content(new_page: Callable[..., Page], site: str) -> None:
     """The first Tab shows the skip link; Enter moves focus past the header to the content."""
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    try:
-        page = context.new_page()
-        page.goto(f"{site}/eligibility")
-        page.keyboard.press("Tab")
-        focused = page.evaluate(
-            "[document.activeElement.textContent,"
-            " document.activeElement.getBoundingClientRect().left]"
-        )
-        assert focused[0] == "跳到正文"
-        assert focused[1] >= 0, "the skip link is on screen while focused"
-        page.keyboard.press("Enter")
-        assert page.evaluate("document.activeElement.id") == "main"
-        page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.closest('main') !== null"), (
-            "next stop is in the content"
-        )
-    finally:
-        context.close()
+    page = new_page(viewport=PHONE)
+    page.goto(f"{site}/eligibility")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "[document.activeElement.textContent, document.activeElement.getBoundingClientRect().left]"
+    )
+    assert focused[0] == "跳到正文"
+    assert focused[1] >= 0, "the skip link is on screen while focused"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null"), (
+        "next stop is in the content"
+    )

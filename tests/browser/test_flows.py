@@ -10,10 +10,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from bench.eligibility import PINNED
 from tests.browser.actions import answer, press
@@ -22,11 +22,9 @@ PAGE_OBJECT = re.compile(rb"/Type\s*/Page\b(?!s)")
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(new_page: Callable[..., Page]) -> Page:
     """A fresh page in a context of its own."""
-    context = browser.new_context(locale="zh-CN")
-    yield context.new_page()
-    context.close()
+    return new_page()
 
 
 def _printed_pages(page: Page) -> int:
@@ -69,46 +67,38 @@ def test_unanswered_household_sheet_still_prints_on_one_page(page: Page, site: s
     assert _printed_pages(page) == 1
 
 
-def test_questionnaire_reaches_results_without_javascript(browser: Browser, site: str) -> None:
-    context = browser.new_context(java_script_enabled=False, locale="zh-CN")
-    try:
-        page = context.new_page()
-        page.goto(f"{site}/eligibility")
-        page.select_option("#region", "520102")
-        press(page, "开始")
-        screens = 0
-        while page.get_by_role("button", name="不清楚/跳过").count():
-            assert re.search(r"\?|#", page.url) is None, "no answer in the address"
-            press(page, "不清楚/跳过")
-            screens += 1
-            assert screens <= 40, "the questionnaire ends"
-        headings = page.locator("h2").all_inner_texts()
-        assert any(h.startswith("还需要了解更多情况") for h in headings), headings
-        assert page.url == f"{site}/eligibility"
-    finally:
-        context.close()
+def test_questionnaire_reaches_results_without_javascript(
+    new_page: Callable[..., Page], site: str
+) -> None:
+    page = new_page(java_script_enabled=False)
+    page.goto(f"{site}/eligibility")
+    page.select_option("#region", "520102")
+    press(page, "开始")
+    screens = 0
+    while page.get_by_role("button", name="不清楚/跳过").count():
+        assert re.search(r"\?|#", page.url) is None, "no answer in the address"
+        press(page, "不清楚/跳过")
+        screens += 1
+        assert screens <= 40, "the questionnaire ends"
+    headings = page.locator("h2").all_inner_texts()
+    assert any(h.startswith("还需要了解更多情况") for h in headings), headings
+    assert page.url == f"{site}/eligibility"
 
 
-def test_use_my_location_lists_nearby_providers(browser: Browser, site: str) -> None:
+def test_use_my_location_lists_nearby_providers(new_page: Callable[..., Page], site: str) -> None:
     # A point in 南明区, where the demo generator places sample providers around the seat.
-    context = browser.new_context(
-        locale="zh-CN",
-        geolocation={"latitude": 26.5768, "longitude": 106.7145},
-        permissions=["geolocation"],
+    page = new_page(
+        geolocation={"latitude": 26.5768, "longitude": 106.7145}, permissions=["geolocation"]
     )
-    try:
-        page = context.new_page()
-        page.goto(f"{site}/nearby")
-        button = page.get_by_role("button", name="使用我的位置")
-        assert button.is_visible(), "the script reveals the button when the browser can locate"
-        with page.expect_navigation() as navigation:
-            button.click()
-        assert "lat=" in navigation.value.url, "the position went to the server once"
-        assert "lat=" not in page.url, "and the browser's history does not keep it"
-        assert "lng=" not in page.url
-        cards = page.locator(".provider-card")
-        assert cards.count() > 0
-        assert "示例" in cards.first.inner_text()
-        assert re.search(r"(\d+ ?米|[\d.]+ ?公里)", cards.first.inner_text())
-    finally:
-        context.close()
+    page.goto(f"{site}/nearby")
+    button = page.get_by_role("button", name="使用我的位置")
+    assert button.is_visible(), "the script reveals the button when the browser can locate"
+    with page.expect_navigation() as navigation:
+        button.click()
+    assert "lat=" in navigation.value.url, "the position went to the server once"
+    assert "lat=" not in page.url, "and the browser's history does not keep it"
+    assert "lng=" not in page.url
+    cards = page.locator(".provider-card")
+    assert cards.count() > 0
+    assert "示例" in cards.first.inner_text()
+    assert re.search(r"(\d+ ?米|[\d.]+ ?公里)", cards.first.inner_text())
